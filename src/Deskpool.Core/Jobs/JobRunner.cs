@@ -1,0 +1,349 @@
+using Deskpool.Core.Compute;
+using Deskpool.Core.Desktops;
+using Deskpool.Core.Persistence;
+using Deskpool.Core.Pools;
+using Deskpool.Core.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Core.Jobs;
+
+/// <summary>
+/// Drives sub-jobs through the compute drivers. One call of <see cref="RunOnceAsync"/> is one
+/// bounded round: claim a batch through the database, run it, write each result together with
+/// the desktop's new state, then settle the jobs that have nothing left to do. Claims are
+/// leases, so work held by a node that died is taken over when its lease runs out, and the
+/// drivers' idempotency makes the retried step safe.
+/// </summary>
+public sealed partial class JobRunner(
+    IServiceScopeFactory scopes,
+    ComputeDrivers drivers,
+    Catalog.Catalog catalog,
+    TimeProvider time,
+    NodeIdentity node,
+    IOptions<JobRunnerOptions> options,
+    ILogger<JobRunner> logger)
+{
+    private readonly JobRunnerOptions _options = options.Value;
+
+    /// <summary>Releases leases this node held before it restarted, so its own unfinished work resumes at once.</summary>
+    public async Task RecoverOwnLeasesAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var released = await db.SubJobs
+            .Where(s => s.LeaseOwner == node.Id && s.Status == SubJobStatus.Running)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        if (released > 0)
+        {
+            Log.ResumedOwnWork(logger, released, node.Id);
+        }
+    }
+
+    /// <summary>Runs one round and returns how many sub-jobs it worked on.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var claim = await ClaimAsync(cancellationToken);
+        if (claim.SubJobs.Count > 0)
+        {
+            using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var renewing = RenewLeaseAsync(claim.Token, renewal.Token);
+            try
+            {
+                await Parallel.ForEachAsync(
+                    claim.SubJobs,
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
+                    (subJob, ct) => new ValueTask(RunSubJobAsync(subJob, claim, ct)));
+            }
+            finally
+            {
+                await renewal.CancelAsync();
+                await renewing;
+            }
+        }
+
+        await SettleJobsAsync(cancellationToken);
+        return claim.SubJobs.Count;
+    }
+
+    private async Task<Claim> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var now = time.GetUtcNow();
+        var token = Guid.NewGuid().ToString("N");
+
+        var candidates = await db.SubJobs
+            .Where(s => (s.Status == SubJobStatus.Waiting || s.Status == SubJobStatus.Running)
+                && (s.LeaseUntil == null || s.LeaseUntil < now))
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id)
+            .Select(s => s.Id)
+            .Take(_options.BatchSize)
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return new Claim(token, now, [], new Dictionary<string, Pool>());
+        }
+
+        // The lease condition is checked again inside the UPDATE, so of two nodes racing for a
+        // row only one changes it; each then reads back just the rows carrying its own token.
+        var leaseUntil = now + _options.LeaseDuration;
+        await db.SubJobs
+            .Where(s => candidates.Contains(s.Id)
+                && (s.Status == SubJobStatus.Waiting || s.Status == SubJobStatus.Running)
+                && (s.LeaseUntil == null || s.LeaseUntil < now))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Status, SubJobStatus.Running)
+                .SetProperty(s => s.LeaseOwner, node.Id)
+                .SetProperty(s => s.LeaseUntil, leaseUntil)
+                .SetProperty(s => s.ClaimToken, token)
+                .SetProperty(s => s.Attempts, s => s.Attempts + 1), cancellationToken);
+
+        var claimed = await db.SubJobs.AsNoTracking().Where(s => s.ClaimToken == token).ToListAsync(cancellationToken);
+        var jobIds = claimed.Select(s => s.JobId).Distinct().ToList();
+        await db.Jobs
+            .Where(j => jobIds.Contains(j.Id) && j.Status == JobStatus.Waiting)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.Status, JobStatus.Running)
+                .SetProperty(j => j.BeginAt, now), cancellationToken);
+
+        var desktopIds = claimed.Select(s => s.DesktopId).ToList();
+        var poolIds = await db.Desktops.Where(d => desktopIds.Contains(d.Id)).Select(d => d.PoolId).Distinct()
+            .ToListAsync(cancellationToken);
+        var pools = await db.Pools.IgnoreQueryFilters().AsNoTracking().Where(p => poolIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, cancellationToken);
+        return new Claim(token, now, claimed, pools);
+    }
+
+    private async Task RunSubJobAsync(SubJob claimed, Claim claim, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var desktop = await db.Desktops.FirstAsync(d => d.Id == claimed.DesktopId, cancellationToken);
+        string? errorCode = null;
+        string? failReason = null;
+        var retryLater = false;
+
+        if (claimed.Attempts > _options.MaxAttempts)
+        {
+            errorCode = ErrorCodes.RetriesExhausted;
+            failReason = $"Gave up after {_options.MaxAttempts} attempts that ended in unexpected errors.";
+        }
+        else
+        {
+            try
+            {
+                await ExecuteAsync(claimed, desktop, claim.Pools[desktop.PoolId], cancellationToken);
+            }
+            catch (ComputeDriverException ex)
+            {
+                errorCode = ex.Code;
+                failReason = ex.Message;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StepFailedUnexpectedly(logger, ex, claimed.Operation, desktop.ComputerName, claimed.Attempts);
+                retryLater = true;
+            }
+        }
+
+        var subJob = await db.SubJobs.FirstOrDefaultAsync(
+            s => s.Id == claimed.Id && s.ClaimToken == claim.Token, cancellationToken);
+        if (subJob is null)
+        {
+            // Our lease ran out and another node took the step over; its result stands.
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (retryLater)
+        {
+            subJob.LeaseUntil = now + Backoff(claimed.Attempts);
+            subJob.ClaimToken = null;
+        }
+        else
+        {
+            subJob.BeginAt ??= claim.At;
+            Record(subJob, desktop, claimed.Operation, errorCode, failReason, now);
+        }
+
+        try
+        {
+            // The claim token is a concurrency token: if another node took the step over in the
+            // meantime, this save changes nothing and its result stands.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            Log.LostLease(logger, claimed.Id, desktop.ComputerName);
+        }
+    }
+
+    private static void Record(
+        SubJob subJob, Desktop desktop, DesktopOperation operation, string? errorCode, string? failReason, DateTimeOffset now)
+    {
+        subJob.BeginAt ??= now;
+        subJob.EndAt = now;
+        subJob.LeaseUntil = null;
+        if (errorCode is null)
+        {
+            subJob.Status = SubJobStatus.Success;
+            subJob.Progress = 100;
+            desktop.MoveTo(SucceededState(operation), now, operation.ToString().ToLowerInvariant());
+        }
+        else
+        {
+            subJob.Status = SubJobStatus.Failed;
+            subJob.ErrorCode = errorCode;
+            subJob.FailReason = Truncate(failReason!, 1000);
+            desktop.ErrorCode = errorCode;
+            desktop.FailReason = subJob.FailReason;
+            desktop.MoveTo(DesktopState.Error, now, subJob.FailReason);
+        }
+    }
+
+    private async Task ExecuteAsync(SubJob subJob, Desktop desktop, Pool pool, CancellationToken cancellationToken)
+    {
+        var driver = drivers.ForZone(desktop.AvailabilityZone);
+        var hard = subJob.Argument == "HARD";
+        switch (subJob.Operation)
+        {
+            case DesktopOperation.Create:
+                await driver.CreateAsync(SpecFor(desktop, pool), cancellationToken);
+                break;
+            case DesktopOperation.Start:
+                await driver.StartAsync(desktop.Id, cancellationToken);
+                break;
+            case DesktopOperation.Stop:
+                await driver.StopAsync(desktop.Id, hard, cancellationToken);
+                break;
+            case DesktopOperation.Reboot:
+                await driver.RebootAsync(desktop.Id, hard, cancellationToken);
+                break;
+            case DesktopOperation.Hibernate:
+                await driver.HibernateAsync(desktop.Id, cancellationToken);
+                break;
+            case DesktopOperation.Delete:
+                await driver.DeleteAsync(desktop.Id, cancellationToken);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown operation {subJob.Operation}.");
+        }
+    }
+
+    private MachineSpec SpecFor(Desktop desktop, Pool pool)
+    {
+        var product = catalog.Product(pool.ProductId) ?? throw new ComputeDriverException(
+            ComputeDriverException.OperationFailed, $"Package {pool.ProductId} is no longer in the catalogue.");
+        return new MachineSpec(
+            desktop.Id,
+            desktop.ComputerName,
+            desktop.AvailabilityZone,
+            product.ProductId,
+            product.Cpu,
+            product.MemoryMb,
+            pool.ImageId,
+            new DiskSpec(pool.RootVolume.Type, pool.RootVolume.Size),
+            pool.DataVolumes.Select(v => new DiskSpec(v.Type, v.Size)).ToList(),
+            desktop.SubnetId,
+            desktop.IpAddress!,
+            desktop.MacAddress);
+    }
+
+    /// <summary>Ends every open job that has no open sub-job left, and updates its pool.</summary>
+    private async Task SettleJobsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var settled = await db.Jobs
+            .Where(j => (j.Status == JobStatus.Waiting || j.Status == JobStatus.Running)
+                && !db.SubJobs.Any(s => s.JobId == j.Id
+                    && (s.Status == SubJobStatus.Waiting || s.Status == SubJobStatus.Running)))
+            .Include(j => j.SubJobs)
+            .ToListAsync(cancellationToken);
+        foreach (var job in settled)
+        {
+            var now = time.GetUtcNow();
+            JobOutcome.Settle(job, now);
+            if (job.PoolId is not null)
+            {
+                var pool = await db.Pools.IgnoreQueryFilters().FirstAsync(p => p.Id == job.PoolId, cancellationToken);
+                var othersOpen = await db.Jobs.AnyAsync(
+                    j => j.PoolId == job.PoolId && j.Id != job.Id
+                        && (j.Status == JobStatus.Waiting || j.Status == JobStatus.Running), cancellationToken);
+                JobOutcome.ApplyToPool(pool, job, othersOpen);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                Log.JobEnded(logger, job.Id, job.JobType, job.Status, job.SucceededCount, job.FailedCount);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another node settled the same job or changed the pool at the same time; next round re-reads.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task RenewLeaseAsync(string token, CancellationToken cancellationToken)
+    {
+        var period = _options.LeaseDuration / 3;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, time, cancellationToken);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+                var until = time.GetUtcNow() + _options.LeaseDuration;
+                await db.SubJobs
+                    .Where(s => s.ClaimToken == token && s.Status == SubJobStatus.Running)
+                    .ExecuteUpdateAsync(set => set.SetProperty(s => s.LeaseUntil, until), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The round is over.
+        }
+    }
+
+    private static DesktopState SucceededState(DesktopOperation operation) => operation switch
+    {
+        DesktopOperation.Create or DesktopOperation.Start or DesktopOperation.Reboot => DesktopState.Running,
+        DesktopOperation.Stop => DesktopState.Stopped,
+        DesktopOperation.Hibernate => DesktopState.Hibernated,
+        DesktopOperation.Delete => DesktopState.Deleted,
+        _ => throw new InvalidOperationException($"Unknown operation {operation}."),
+    };
+
+    private static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempts)));
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private sealed record Claim(string Token, DateTimeOffset At, List<SubJob> SubJobs, IReadOnlyDictionary<string, Pool> Pools);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
+            Message = "Sub-job {SubJobId} ({ComputerName}) was taken over by another node; dropping this node's result")]
+        public static partial void LostLease(ILogger logger, string subJobId, string computerName);
+
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+            Message = "Resumed {Count} sub-job(s) this node ({Node}) held before it restarted")]
+        public static partial void ResumedOwnWork(ILogger logger, int count, string node);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+            Message = "{Operation} of desktop {ComputerName} failed unexpectedly (attempt {Attempt}); it will be retried")]
+        public static partial void StepFailedUnexpectedly(
+            ILogger logger, Exception exception, DesktopOperation operation, string computerName, int attempt);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
+            Message = "Job {JobId} ({JobType}) ended {Status}: {Succeeded} succeeded, {Failed} failed")]
+        public static partial void JobEnded(
+            ILogger logger, string jobId, string jobType, JobStatus status, int succeeded, int failed);
+    }
+}

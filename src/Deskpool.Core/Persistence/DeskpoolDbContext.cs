@@ -1,0 +1,44 @@
+using Deskpool.Core.Desktops;
+using Deskpool.Core.Jobs;
+using Deskpool.Core.Naming;
+using Deskpool.Core.Pools;
+using Deskpool.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Deskpool.Core.Persistence;
+
+/// <summary>
+/// The provider-neutral model. Nothing here is specific to SQLite or PostgreSQL: instants are
+/// stored as UTC Unix milliseconds, enums as text, small value lists as JSON text, and every
+/// uniqueness promise is a unique index the database enforces.
+/// </summary>
+public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> options) : DbContext(options)
+{
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<ApiCredential> Credentials => Set<ApiCredential>();
+
+    public DbSet<Pool> Pools => Set<Pool>();
+
+    public DbSet<Desktop> Desktops => Set<Desktop>();
+
+    public DbSet<DesktopStateChange> DesktopStateChanges => Set<DesktopStateChange>();
+
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public DbSet<SubJob> SubJobs => Set<SubJob>();
+
+    public DbSet<NamingPolicy> NamingPolicies => Set<NamingPolicy>();
+
+    public DbSet<NameSequence> NameSequences => Set<NameSequence>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(DeskpoolDbContext).Assembly);
+}

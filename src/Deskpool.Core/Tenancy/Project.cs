@@ -1,0 +1,43 @@
+namespace Deskpool.Core.Tenancy;
+
+/// <summary>A tenant: the <c>project_id</c> of every API path. Nothing crosses its boundary.</summary>
+public sealed class Project
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>How many desktops the project may hold at once (the <c>general_instances</c> quota).</summary>
+    public int DesktopQuota { get; set; }
+
+    /// <summary>
+    /// Set when an administrator grants Deskpool the use of images, networks and scaling on the
+    /// tenant's behalf; purchases are refused until then.
+    /// </summary>
+    public DateTimeOffset? ServiceAuthorizedAt { get; set; }
+}
+
+/// <summary>What a credential may do inside its project.</summary>
+public enum CredentialRole
+{
+    Administrator,
+    ReadOnly,
+}
+
+/// <summary>An API token. Only its SHA-256 digest is stored; the token itself is shown once.</summary>
+public sealed class ApiCredential
+{
+    public required string Id { get; init; }
+
+    public required string ProjectId { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string TokenDigest { get; init; }
+
+    public CredentialRole Role { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}

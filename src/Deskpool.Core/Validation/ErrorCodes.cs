@@ -1,0 +1,47 @@
+namespace Deskpool.Core.Validation;
+
+/// <summary>
+/// Stable error codes. Codes the public Workspace API documents keep their meaning; the rest
+/// follow its <c>WKS.</c> shape and never change once released (docs/api.md lists them).
+/// </summary>
+public static class ErrorCodes
+{
+    /// <summary>The body is missing, is not JSON, or a field has the wrong JSON type.</summary>
+    public const string MalformedBody = "WKS.0001";
+
+    public const string FieldRequired = "WKS.0002";
+    public const string FieldOutOfRange = "WKS.0003";
+    public const string FieldFormat = "WKS.0004";
+    public const string FieldNotAllowed = "WKS.0005";
+    public const string IncompatibleChoice = "WKS.0006";
+    public const string UnknownReference = "WKS.0007";
+    public const string QuotaExceeded = "WKS.0008";
+    public const string NameTaken = "WKS.0009";
+    public const string NamesExhausted = "WKS.0010";
+
+    /// <summary>A desktop could not get an address: its pool's subnets are full.</summary>
+    public const string SubnetExhausted = "WKS.0011";
+
+    /// <summary>A worker gave up on a sub-job after repeated unexpected errors.</summary>
+    public const string RetriesExhausted = "WKS.0012";
+
+    public const string PoolNotFound = "WKS.00020404";
+    public const string JobNotFound = "WKS.00060404";
+    public const string NamingPolicyNotFound = "WKS.00050404";
+    public const string DesktopNotFound = "WKS.00030404";
+
+    /// <summary>Operation conflict: the state of the resource forbids the action.</summary>
+    public const string StateConflict = "WKS.00010032";
+
+    /// <summary>The service has not been authorised on the tenant (first use).</summary>
+    public const string ServiceNotAuthorized = "WKS.00010099";
+
+    public const string ProjectMismatch = "WKS.0403";
+    public const string RequestTooLarge = "WKS.0413";
+    public const string InternalError = "WKS.0500";
+
+    /// <summary>Missing or invalid credential (the gateway code clients already handle).</summary>
+    public const string Unauthenticated = "APIG.0301";
+
+    public const string NoSuchRoute = "APIGW.0101";
+}

@@ -1,0 +1,34 @@
+namespace Deskpool.Core.Validation;
+
+/// <summary>What kind of refusal a failure is; the doors map each kind to their own status.</summary>
+public enum FailureKind
+{
+    Invalid,
+    NotFound,
+    Conflict,
+    Forbidden,
+    Unauthorized,
+}
+
+/// <summary>An expected refusal of a request, with a stable code and a message naming the field and rule.</summary>
+public sealed record Failure(FailureKind Kind, string Code, string Message, string? Field = null)
+{
+    /// <summary>Further failures found in the same request, after the first.</summary>
+    public IReadOnlyList<Failure> Others { get; init; } = [];
+
+    public static Failure Invalid(string code, string field, string message) =>
+        new(FailureKind.Invalid, code, message, field);
+
+    public static Failure NotFound(string code, string message) => new(FailureKind.NotFound, code, message);
+
+    public static Failure Conflict(string code, string message, string? field = null) =>
+        new(FailureKind.Conflict, code, message, field);
+
+    public static Failure Forbidden(string code, string message) => new(FailureKind.Forbidden, code, message);
+}
+
+/// <summary>Thrown only to unwind from deep inside a use case; the doors turn it back into its failure.</summary>
+public sealed class FailureException(Failure failure) : Exception(failure.Message)
+{
+    public Failure Failure { get; } = failure;
+}

@@ -1,0 +1,350 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Deskpool.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "desktop_name_policies",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    PolicyName = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    NamePrefix = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DigitNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    SingleDomainUserInc = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsDefaultPolicy = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PrefixTruncationEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_desktop_name_policies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    JobType = table.Column<string>(type: "TEXT", maxLength: 55, nullable: false),
+                    PoolId = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    BeginAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EndAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SubJobsTotal = table.Column<int>(type: "INTEGER", nullable: false),
+                    SucceededCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    FailedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErrorCode = table.Column<string>(type: "TEXT", nullable: true),
+                    FailReason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "name_sequences",
+                columns: table => new
+                {
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Next = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_name_sequences", x => new { x.ProjectId, x.Prefix });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DesktopQuota = table.Column<int>(type: "INTEGER", nullable: false),
+                    ServiceAuthorizedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sub_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    JobId = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    JobType = table.Column<string>(type: "TEXT", maxLength: 55, nullable: false),
+                    DesktopId = table.Column<string>(type: "TEXT", nullable: false),
+                    DesktopName = table.Column<string>(type: "TEXT", nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Argument = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Progress = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    BeginAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EndAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ErrorCode = table.Column<string>(type: "TEXT", nullable: true),
+                    FailReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sub_jobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_sub_jobs_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_credentials",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    TokenDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_credentials", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_api_credentials_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pools",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    ChargingMode = table.Column<string>(type: "TEXT", nullable: false),
+                    ProductId = table.Column<string>(type: "TEXT", nullable: false),
+                    ImageId = table.Column<string>(type: "TEXT", nullable: false),
+                    ImageType = table.Column<string>(type: "TEXT", nullable: false),
+                    RootVolume = table.Column<string>(type: "TEXT", nullable: false),
+                    DataVolumes = table.Column<string>(type: "TEXT", nullable: false),
+                    VpcId = table.Column<string>(type: "TEXT", nullable: false),
+                    SubnetIds = table.Column<string>(type: "TEXT", nullable: false),
+                    SecurityGroupIds = table.Column<string>(type: "TEXT", nullable: false),
+                    AvailabilityZone = table.Column<string>(type: "TEXT", nullable: true),
+                    EnterpriseProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    DisconnectedRetentionPeriod = table.Column<int>(type: "INTEGER", nullable: true),
+                    EnableAutoscale = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AutoscalePolicy = table.Column<string>(type: "TEXT", nullable: true),
+                    UserResetPolicy = table.Column<string>(type: "TEXT", nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", nullable: false),
+                    DesktopNamePolicyId = table.Column<string>(type: "TEXT", nullable: true),
+                    OuName = table.Column<string>(type: "TEXT", nullable: true),
+                    Domain = table.Column<string>(type: "TEXT", nullable: true),
+                    InMaintenanceMode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    FailReason = table.Column<string>(type: "TEXT", nullable: true),
+                    LastJobId = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pools", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_pools_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "desktops",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    PoolId = table.Column<string>(type: "TEXT", nullable: false),
+                    ComputerName = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    AvailabilityZone = table.Column<string>(type: "TEXT", nullable: false),
+                    SubnetId = table.Column<string>(type: "TEXT", nullable: false),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 45, nullable: true),
+                    MacAddress = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    FailReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ErrorCode = table.Column<string>(type: "TEXT", nullable: true),
+                    OnDemand = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StateChangedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_desktops", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_desktops_pools_PoolId",
+                        column: x => x.PoolId,
+                        principalTable: "pools",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "desktop_state_changes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DesktopId = table.Column<string>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    To = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_desktop_state_changes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_desktop_state_changes_desktops_DesktopId",
+                        column: x => x.DesktopId,
+                        principalTable: "desktops",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_credentials_ProjectId",
+                table: "api_credentials",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_credentials_TokenDigest",
+                table: "api_credentials",
+                column: "TokenDigest",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_desktop_name_policies_ProjectId_PolicyName",
+                table: "desktop_name_policies",
+                columns: new[] { "ProjectId", "PolicyName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_desktop_state_changes_DesktopId_At",
+                table: "desktop_state_changes",
+                columns: new[] { "DesktopId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_desktops_PoolId_State",
+                table: "desktops",
+                columns: new[] { "PoolId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_desktops_ProjectId_ComputerName",
+                table: "desktops",
+                columns: new[] { "ProjectId", "ComputerName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_desktops_SubnetId_IpAddress",
+                table: "desktops",
+                columns: new[] { "SubnetId", "IpAddress" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_ProjectId_CreatedAt",
+                table: "jobs",
+                columns: new[] { "ProjectId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_Status",
+                table: "jobs",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pools_ProjectId_Name",
+                table: "pools",
+                columns: new[] { "ProjectId", "Name" },
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sub_jobs_ClaimToken",
+                table: "sub_jobs",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sub_jobs_DesktopId",
+                table: "sub_jobs",
+                column: "DesktopId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sub_jobs_JobId",
+                table: "sub_jobs",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sub_jobs_Status_LeaseUntil",
+                table: "sub_jobs",
+                columns: new[] { "Status", "LeaseUntil" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "api_credentials");
+
+            migrationBuilder.DropTable(
+                name: "desktop_name_policies");
+
+            migrationBuilder.DropTable(
+                name: "desktop_state_changes");
+
+            migrationBuilder.DropTable(
+                name: "name_sequences");
+
+            migrationBuilder.DropTable(
+                name: "sub_jobs");
+
+            migrationBuilder.DropTable(
+                name: "desktops");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
+
+            migrationBuilder.DropTable(
+                name: "pools");
+
+            migrationBuilder.DropTable(
+                name: "projects");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Data.Common;
+using Deskpool.Core.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Deskpool.Data.Sqlite;
+
+/// <summary>Wires the core model to a SQLite file, with this assembly's migrations.</summary>
+public static class SqliteDatabase
+{
+    public static void Configure(DbContextOptionsBuilder options, string path)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            DefaultTimeout = 60,
+        }.ToString();
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name))
+            .AddInterceptors(new SqlitePragmas());
+    }
+}
+
+/// <summary>
+/// Write-ahead logging lets readers go on while one writer commits; NORMAL sync is durable
+/// across application crashes in WAL mode (only an OS crash can lose the last commits).
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    private const string Pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(
+        DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the server.</summary>
+internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DeskpoolDbContext>
+{
+    public DeskpoolDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<DeskpoolDbContext>();
+        SqliteDatabase.Configure(options, "design-time.db");
+        return new DeskpoolDbContext(options.Options);
+    }
+}

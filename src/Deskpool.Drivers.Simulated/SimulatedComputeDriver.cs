@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Deskpool.Core.Compute;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Drivers.Simulated;
+
+/// <summary>
+/// A compute back end that simulates machines. Like a real hypervisor it keeps its machines
+/// across restarts of Deskpool (in its own SQLite file), so a retried create finds the machine
+/// it already made instead of making a second one.
+/// </summary>
+public sealed class SimulatedComputeDriver : IComputeDriver
+{
+    private readonly SimulatedDriverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly string _connectionString;
+
+    public SimulatedComputeDriver(IOptions<SimulatedDriverOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _time = time;
+        var path = _options.StatePath ?? throw new InvalidOperationException("The simulated driver needs a StatePath.");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 60 }.ToString();
+        using var connection = Open();
+        Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS machines (
+                id TEXT PRIMARY KEY,
+                zone TEXT NOT NULL,
+                image_id TEXT NOT NULL,
+                power TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                create_requests INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS machines_zone ON machines (zone);
+            """);
+    }
+
+    public string Name => "simulated";
+
+    public async Task<MachineInfo> CreateAsync(MachineSpec spec, CancellationToken cancellationToken)
+    {
+        if (_options.FailingImageIds.Contains(spec.ImageId))
+        {
+            await Task.Delay(_options.OperationLatency, _time, cancellationToken);
+            throw new ComputeDriverException(ComputeDriverException.ImageUnavailable,
+                $"Image {spec.ImageId} could not be read by the hypervisor (simulated: the image is set to fail).");
+        }
+
+        if (FailsBySeed(spec.DesktopId, "create"))
+        {
+            await Task.Delay(_options.OperationLatency, _time, cancellationToken);
+            throw new ComputeDriverException(ComputeDriverException.OperationFailed,
+                $"The hypervisor failed to build {spec.ComputerName} (simulated failure, seed {_options.Seed}).");
+        }
+
+        var existing = Reserve(spec);
+        if (existing == "running")
+        {
+            return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
+        }
+
+        await Task.Delay(_options.BootTime, _time, cancellationToken);
+        SetPower(spec.DesktopId, "running");
+        return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
+    }
+
+    public Task<MachineInfo> StartAsync(string desktopId, CancellationToken cancellationToken) =>
+        ChangePowerAsync(desktopId, "start", "running", cancellationToken);
+
+    public Task<MachineInfo> StopAsync(string desktopId, bool hard, CancellationToken cancellationToken) =>
+        ChangePowerAsync(desktopId, "stop", "stopped", cancellationToken);
+
+    public Task<MachineInfo> RebootAsync(string desktopId, bool hard, CancellationToken cancellationToken) =>
+        ChangePowerAsync(desktopId, "reboot", "running", cancellationToken);
+
+    public Task<MachineInfo> HibernateAsync(string desktopId, CancellationToken cancellationToken) =>
+        ChangePowerAsync(desktopId, "hibernate", "hibernated", cancellationToken);
+
+    public async Task DeleteAsync(string desktopId, CancellationToken cancellationToken)
+    {
+        await Task.Delay(_options.OperationLatency, _time, cancellationToken);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM machines WHERE id = $id";
+        command.Parameters.AddWithValue("$id", desktopId);
+        command.ExecuteNonQuery();
+    }
+
+    public Task<MachineInfo?> FindAsync(string desktopId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT zone, power FROM machines WHERE id = $id";
+        command.Parameters.AddWithValue("$id", desktopId);
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read()
+            ? new MachineInfo(desktopId, reader.GetString(0), ToPowerState(reader.GetString(1)))
+            : null);
+    }
+
+    /// <summary>How many machines the simulated hypervisor holds (for tests and benchmarks).</summary>
+    public long CountMachines()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM machines";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>How many times a create was asked for this machine (more than one means it was adopted on retry).</summary>
+    public long CreateRequests(string desktopId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT create_requests FROM machines WHERE id = $id";
+        command.Parameters.AddWithValue("$id", desktopId);
+        return command.ExecuteScalar() is long count ? count : 0;
+    }
+
+    /// <summary>
+    /// Records the machine, or finds the one made by an earlier attempt. The capacity check and
+    /// the insert happen in one immediate transaction, so concurrent creates cannot overfill a zone.
+    /// </summary>
+    private string? Reserve(MachineSpec spec)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var find = connection.CreateCommand();
+        find.CommandText = "SELECT power FROM machines WHERE id = $id";
+        find.Parameters.AddWithValue("$id", spec.DesktopId);
+        if (find.ExecuteScalar() is string power)
+        {
+            using var adopt = connection.CreateCommand();
+            adopt.CommandText = "UPDATE machines SET create_requests = create_requests + 1 WHERE id = $id";
+            adopt.Parameters.AddWithValue("$id", spec.DesktopId);
+            adopt.ExecuteNonQuery();
+            transaction.Commit();
+            return power;
+        }
+
+        if (_options.ZoneCapacity.TryGetValue(spec.AvailabilityZone, out var capacity))
+        {
+            using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM machines WHERE zone = $zone";
+            count.Parameters.AddWithValue("$zone", spec.AvailabilityZone);
+            if ((long)count.ExecuteScalar()! >= capacity)
+            {
+                throw new ComputeDriverException(ComputeDriverException.InsufficientCapacity,
+                    $"Insufficient capacity in availability zone {spec.AvailabilityZone}: " +
+                    $"all {capacity} machine slots are in use.");
+            }
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO machines (id, zone, image_id, power, created_at, create_requests)
+            VALUES ($id, $zone, $image, 'building', $now, 1)
+            """;
+        insert.Parameters.AddWithValue("$id", spec.DesktopId);
+        insert.Parameters.AddWithValue("$zone", spec.AvailabilityZone);
+        insert.Parameters.AddWithValue("$image", spec.ImageId);
+        insert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        insert.ExecuteNonQuery();
+        transaction.Commit();
+        return null;
+    }
+
+    private async Task<MachineInfo> ChangePowerAsync(
+        string desktopId, string operation, string power, CancellationToken cancellationToken)
+    {
+        await Task.Delay(_options.OperationLatency, _time, cancellationToken);
+        if (FailsBySeed(desktopId, operation))
+        {
+            throw new ComputeDriverException(ComputeDriverException.OperationFailed,
+                $"The hypervisor failed to {operation} the machine (simulated failure, seed {_options.Seed}).");
+        }
+
+        var zone = SetPower(desktopId, power) ?? throw new ComputeDriverException(
+            ComputeDriverException.NoSuchMachine, $"The hypervisor has no machine for desktop {desktopId}.");
+        return new MachineInfo(desktopId, zone, ToPowerState(power));
+    }
+
+    private string? SetPower(string desktopId, string power)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE machines SET power = $power WHERE id = $id RETURNING zone";
+        command.Parameters.AddWithValue("$id", desktopId);
+        command.Parameters.AddWithValue("$power", power);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Whether an operation fails: a hash of seed, desktop and operation, compared with the rate.</summary>
+    private bool FailsBySeed(string desktopId, string operation)
+    {
+        if (_options.FailureRate <= 0)
+        {
+            return false;
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Seed}:{desktopId}:{operation}"));
+        var draw = BinaryPrimitives.ReadUInt64BigEndian(hash) / (double)ulong.MaxValue;
+        return draw < _options.FailureRate;
+    }
+
+    private static MachinePowerState ToPowerState(string power) => power switch
+    {
+        "stopped" => MachinePowerState.Stopped,
+        "hibernated" => MachinePowerState.Hibernated,
+        _ => MachinePowerState.Running,
+    };
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

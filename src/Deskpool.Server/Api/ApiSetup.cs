@@ -1,0 +1,66 @@
+using Deskpool.Core.Validation;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Deskpool.Server.Api;
+
+internal static partial class ApiSetup
+{
+    public static IServiceCollection AddDeskpoolApi(this IServiceCollection services)
+    {
+        services.AddScoped<ProjectAccess>();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+            kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        return services;
+    }
+
+    public static WebApplication MapDeskpoolApi(this WebApplication app)
+    {
+        app.UseRequestIds();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (exception is BadHttpRequestException bad)
+            {
+                var tooLarge = bad.StatusCode == StatusCodes.Status413PayloadTooLarge;
+                await ApiErrors.WriteAsync(context, bad.StatusCode,
+                    tooLarge ? ErrorCodes.RequestTooLarge : ErrorCodes.MalformedBody,
+                    tooLarge ? "The request body is larger than 1 MB." : $"The request could not be read: {bad.Message}");
+                return;
+            }
+
+            LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Deskpool.Api"),
+                exception, context.Request.Method, context.Request.Path);
+            await ApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, ErrorCodes.InternalError,
+                $"Internal error; quote request id {RequestIds.Current(context)} when reporting it.");
+        }));
+        app.UseStatusCodePages(async status =>
+        {
+            var context = status.HttpContext;
+            if (context.Response.HasStarted || context.Response.ContentLength > 0)
+            {
+                return;
+            }
+
+            var (code, message) = context.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => (ErrorCodes.NoSuchRoute, "The API does not exist or has not been published."),
+                StatusCodes.Status405MethodNotAllowed => (ErrorCodes.NoSuchRoute,
+                    $"The API does not accept {context.Request.Method} on this path."),
+                StatusCodes.Status413PayloadTooLarge => (ErrorCodes.RequestTooLarge, "The request body is larger than 1 MB."),
+                _ => (ErrorCodes.MalformedBody, "The request could not be handled."),
+            };
+            await ApiErrors.WriteAsync(context, context.Response.StatusCode, code, message);
+        });
+
+        var project = app.MapGroup("/v2/{projectId}").AddEndpointFilter<ProjectAccess>();
+        project.MapPoolsApi();
+        project.MapJobsApi();
+        project.MapCatalogApi();
+        project.MapNamingPoliciesApi();
+        project.MapProjectApi();
+        return app;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception? exception, string method, string path);
+}

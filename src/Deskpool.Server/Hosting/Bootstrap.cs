@@ -1,0 +1,122 @@
+using Deskpool.Core.Persistence;
+using Deskpool.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Server.Hosting;
+
+/// <summary>
+/// Makes sure there is a project to work in. Projects and tokens fixed in configuration are
+/// created or updated; with none configured, the very first start creates one project and an
+/// administrator token, and prints the token once (only its digest is stored).
+/// </summary>
+internal sealed partial class Bootstrap(
+    DeskpoolDbContext db,
+    IOptions<TenancyOptions> options,
+    TimeProvider time,
+    ILogger<Bootstrap> logger)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var tenancy = options.Value;
+        foreach (var seeded in tenancy.Projects)
+        {
+            await SeedAsync(seeded, tenancy.DefaultDesktopQuota, cancellationToken);
+        }
+
+        if (tenancy.Projects.Count == 0 && !await db.Projects.AnyAsync(cancellationToken))
+        {
+            var token = Tokens.NewToken();
+            var project = new SeededProject
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                Name = "default",
+                AdminToken = token,
+            };
+            await SeedAsync(project, tenancy.DefaultDesktopQuota, cancellationToken);
+            Console.WriteLine($"""
+
+                ================================================================================
+                 Deskpool created a project and an administrator token. The token is shown only
+                 now; keep it (only its digest is stored).
+
+                   project_id:   {project.Id}
+                   X-Auth-Token: {token}
+
+                   export DESKPOOL_PROJECT={project.Id}
+                   export DESKPOOL_TOKEN={token}
+                ================================================================================
+
+                """);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task SeedAsync(SeededProject seeded, int defaultQuota, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(seeded.Id) || string.IsNullOrWhiteSpace(seeded.AdminToken))
+        {
+            throw new InvalidOperationException("Every configured project needs an Id and an AdminToken.");
+        }
+
+        var now = time.GetUtcNow();
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == seeded.Id, cancellationToken);
+        if (project is null)
+        {
+            project = new Project
+            {
+                Id = seeded.Id,
+                Name = string.IsNullOrEmpty(seeded.Name) ? seeded.Id : seeded.Name,
+                CreatedAt = now,
+                DesktopQuota = seeded.DesktopQuota ?? defaultQuota,
+            };
+            db.Projects.Add(project);
+            LogProjectCreated(logger, project.Id);
+        }
+        else if (seeded.DesktopQuota is { } quota)
+        {
+            project.DesktopQuota = quota;
+        }
+
+        if (seeded.ServiceAuthorized)
+        {
+            project.ServiceAuthorizedAt ??= now;
+        }
+
+        await AddTokenAsync(project.Id, "administrator", seeded.AdminToken, CredentialRole.Administrator, now, cancellationToken);
+        if (!string.IsNullOrEmpty(seeded.ReadOnlyToken))
+        {
+            await AddTokenAsync(project.Id, "read-only", seeded.ReadOnlyToken, CredentialRole.ReadOnly, now, cancellationToken);
+        }
+    }
+
+    private async Task AddTokenAsync(
+        string projectId, string name, string token, CredentialRole role, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var digest = Tokens.Digest(token);
+        var existing = await db.Credentials.FirstOrDefaultAsync(c => c.TokenDigest == digest, cancellationToken);
+        if (existing is not null)
+        {
+            if (existing.ProjectId != projectId)
+            {
+                throw new InvalidOperationException($"A configured token of project {projectId} already belongs to another project.");
+            }
+
+            return;
+        }
+
+        db.Credentials.Add(new ApiCredential
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            ProjectId = projectId,
+            Name = name,
+            TokenDigest = digest,
+            Role = role,
+            CreatedAt = now,
+        });
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Created project {ProjectId}")]
+    private static partial void LogProjectCreated(ILogger logger, string projectId);
+}

@@ -1,0 +1,104 @@
+using Deskpool.Core.Catalog;
+using Deskpool.Core.Compute;
+using Deskpool.Core.Jobs;
+using Deskpool.Core.Naming;
+using Deskpool.Core.Persistence;
+using Deskpool.Core.Pools;
+using Deskpool.Core.Tenancy;
+using Deskpool.Data.Sqlite;
+using Deskpool.Drivers.Simulated;
+using Deskpool.Server.Api;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Server.Hosting;
+
+/// <summary>Puts the server together: configuration, the core, a database provider, drivers and workers.</summary>
+internal static class DeskpoolHosting
+{
+    public static WebApplicationBuilder AddDeskpool(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var deskpool = configuration.GetSection(DeskpoolOptions.Section).Get<DeskpoolOptions>() ?? new DeskpoolOptions();
+        var dataDirectory = Path.GetFullPath(deskpool.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+
+        services.Configure<DeskpoolOptions>(configuration.GetSection(DeskpoolOptions.Section));
+        services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
+        services.Configure<TenancyOptions>(configuration.GetSection(TenancyOptions.Section));
+        services.Configure<JobRunnerOptions>(configuration.GetSection(JobRunnerOptions.Section));
+        services.Configure<SimulatedDriverOptions>(configuration.GetSection(SimulatedDriverOptions.Section));
+        services.PostConfigure<SimulatedDriverOptions>(o =>
+            o.StatePath = Path.GetFullPath(o.StatePath ?? Path.Combine(dataDirectory, "simulated-hypervisor.db")));
+
+        services.TryAddTimeProvider();
+        services.AddSingleton(new NodeIdentity(deskpool.NodeId ?? NodeIds.LoadOrCreate(dataDirectory)));
+        services.AddSingleton<Catalog>();
+        services.AddSingleton<WorkSignal>();
+        services.AddSingleton<SimulatedComputeDriver>();
+        services.AddSingleton<IComputeDriver>(sp => sp.GetRequiredService<SimulatedComputeDriver>());
+        services.AddSingleton<ComputeDrivers>();
+        services.AddSingleton<JobRunner>();
+
+        var databasePath = Path.Combine(dataDirectory, deskpool.DatabaseFile);
+        services.AddDbContext<DeskpoolDbContext>(options => SqliteDatabase.Configure(options, databasePath));
+        services.AddScoped<PoolService>();
+        services.AddScoped<NamingPolicyService>();
+        services.AddScoped<JobQueries>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<Bootstrap>();
+
+        if (deskpool.RunWorkers)
+        {
+            services.AddHostedService<JobWorker>();
+        }
+
+        services.AddDeskpoolApi();
+        return builder;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>Checks the schema and seeds projects before the server takes requests.</summary>
+    public static async Task<bool> PrepareAsync(this WebApplication app, bool migrate)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var problem = await DatabaseStartup.CheckOrCreateAsync(db, migrate, CancellationToken.None);
+        if (problem is not null)
+        {
+            await Console.Error.WriteLineAsync("deskpool-server: " + problem);
+            return false;
+        }
+
+        await scope.ServiceProvider.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
+
+        // Resolving these now turns a bad catalogue or a zone without a driver into a clear start-up error.
+        _ = app.Services.GetRequiredService<ComputeDrivers>();
+        _ = app.Services.GetRequiredService<IOptions<CatalogOptions>>();
+        return true;
+    }
+}
+
+/// <summary>A node keeps its name across restarts, so it can resume the leases it held.</summary>
+internal static class NodeIds
+{
+    public static string LoadOrCreate(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "node-id");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        var id = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 33)];
+        File.WriteAllText(path, id);
+        return id;
+    }
+}
