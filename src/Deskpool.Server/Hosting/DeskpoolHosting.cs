@@ -17,22 +17,29 @@ internal static class DeskpoolHosting
 {
     public static WebApplicationBuilder AddDeskpool(this WebApplicationBuilder builder)
     {
+        // Everything below reads configuration lazily, through options, so that hosts and tests
+        // can add configuration sources after this call.
         var services = builder.Services;
         var configuration = builder.Configuration;
-        var deskpool = configuration.GetSection(DeskpoolOptions.Section).Get<DeskpoolOptions>() ?? new DeskpoolOptions();
-        var dataDirectory = Path.GetFullPath(deskpool.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
-
         services.Configure<DeskpoolOptions>(configuration.GetSection(DeskpoolOptions.Section));
+        services.PostConfigure<DeskpoolOptions>(o =>
+        {
+            o.DataDirectory = Path.GetFullPath(o.DataDirectory);
+            Directory.CreateDirectory(o.DataDirectory);
+        });
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
         services.Configure<TenancyOptions>(configuration.GetSection(TenancyOptions.Section));
         services.Configure<JobRunnerOptions>(configuration.GetSection(JobRunnerOptions.Section));
         services.Configure<SimulatedDriverOptions>(configuration.GetSection(SimulatedDriverOptions.Section));
-        services.PostConfigure<SimulatedDriverOptions>(o =>
-            o.StatePath = Path.GetFullPath(o.StatePath ?? Path.Combine(dataDirectory, "simulated-hypervisor.db")));
+        services.AddOptions<SimulatedDriverOptions>().PostConfigure<IOptions<DeskpoolOptions>>((o, deskpool) =>
+            o.StatePath = Path.GetFullPath(o.StatePath ?? Path.Combine(deskpool.Value.DataDirectory, "simulated-hypervisor.db")));
 
         services.TryAddTimeProvider();
-        services.AddSingleton(new NodeIdentity(deskpool.NodeId ?? NodeIds.LoadOrCreate(dataDirectory)));
+        services.AddSingleton(sp =>
+        {
+            var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
+            return new NodeIdentity(deskpool.NodeId ?? NodeIds.LoadOrCreate(deskpool.DataDirectory));
+        });
         services.AddSingleton<Catalog>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<SimulatedComputeDriver>();
@@ -40,18 +47,18 @@ internal static class DeskpoolHosting
         services.AddSingleton<ComputeDrivers>();
         services.AddSingleton<JobRunner>();
 
-        var databasePath = Path.Combine(dataDirectory, deskpool.DatabaseFile);
-        services.AddDbContext<DeskpoolDbContext>(options => SqliteDatabase.Configure(options, databasePath));
+        services.AddDbContext<DeskpoolDbContext>((sp, options) =>
+        {
+            var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
+            SqliteDatabase.Configure(options, Path.Combine(deskpool.DataDirectory, deskpool.DatabaseFile));
+        });
         services.AddScoped<PoolService>();
         services.AddScoped<NamingPolicyService>();
         services.AddScoped<JobQueries>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Bootstrap>();
 
-        if (deskpool.RunWorkers)
-        {
-            services.AddHostedService<JobWorker>();
-        }
+        services.AddHostedService<JobWorker>();
 
         services.AddDeskpoolApi();
         return builder;

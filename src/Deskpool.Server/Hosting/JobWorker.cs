@@ -8,10 +8,16 @@ internal sealed partial class JobWorker(
     JobRunner runner,
     WorkSignal signal,
     IOptions<JobRunnerOptions> options,
+    IOptions<DeskpoolOptions> deskpool,
     ILogger<JobWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!deskpool.Value.RunWorkers)
+        {
+            return;
+        }
+
         await runner.RecoverOwnLeasesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
