@@ -50,7 +50,8 @@ public sealed class SimulatedComputeDriver : IComputeDriver
                 $"Image {spec.ImageId} could not be read by the hypervisor (simulated: the image is set to fail).");
         }
 
-        if (FailsBySeed(spec.DesktopId, "create"))
+        // Keyed by computer name, so a seed fails the same desktops of a pool on every run.
+        if (FailsBySeed(spec.ComputerName, "create"))
         {
             await Task.Delay(_options.OperationLatency, _time, cancellationToken);
             throw new ComputeDriverException(ComputeDriverException.OperationFailed,
@@ -194,15 +195,15 @@ public sealed class SimulatedComputeDriver : IComputeDriver
         return command.ExecuteScalar() as string;
     }
 
-    /// <summary>Whether an operation fails: a hash of seed, desktop and operation, compared with the rate.</summary>
-    private bool FailsBySeed(string desktopId, string operation)
+    /// <summary>Whether an operation fails: a hash of seed, machine and operation, compared with the rate.</summary>
+    private bool FailsBySeed(string machineKey, string operation)
     {
         if (_options.FailureRate <= 0)
         {
             return false;
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Seed}:{desktopId}:{operation}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Seed}:{machineKey}:{operation}"));
         var draw = BinaryPrimitives.ReadUInt64BigEndian(hash) / (double)ulong.MaxValue;
         return draw < _options.FailureRate;
     }

@@ -1,0 +1,86 @@
+using Deskpool.Drivers.Simulated;
+using Deskpool.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Tests.Api;
+
+/// <summary>A server killed in the middle of a job finishes it after a restart, without doing anything twice.</summary>
+public sealed class CrashRecoveryTests
+{
+    [Fact]
+    public async Task KilledMidJob_RestartFinishesTheJob_WithNoDesktopCreatedTwice()
+    {
+        const int size = 40;
+        var dataDirectory = TestServer.NewDataDirectory();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Deskpool:Drivers:Simulated:BootTime"] = "00:00:00.250",
+            ["Deskpool:Jobs:MaxParallelism"] = "4",
+            ["Deskpool:Jobs:BatchSize"] = "4",
+        };
+
+        string jobId;
+        await using (var first = await ServerProcess.StartAsync(dataDirectory, settings))
+        {
+            jobId = await first.Client.CreatePoolAsync(Wire.PoolRequest("survivor", size));
+            await WaitUntilSomeSucceededAsync(first.Client, jobId);
+            await first.KillAsync();
+        }
+
+        var (progressAtCrash, machinesAtCrash) = await ProgressAsync(dataDirectory, jobId, settings);
+        Assert.InRange(progressAtCrash, 1, size - 1);
+
+        await using var second = await ServerProcess.StartAsync(dataDirectory, settings);
+        var job = await second.Client.WaitForJobAsync(jobId);
+
+        Assert.Equal("SUCCESS", job.GetProperty("status").GetString());
+        Assert.Equal(size, job.GetProperty("success_num").GetInt32());
+        var pool = await second.Client.PoolByNameAsync("survivor");
+        var desktops = await second.Client.DesktopsAsync(pool.GetProperty("id").GetString()!);
+        Assert.Equal(size, desktops.Count);
+        Assert.All(desktops, d => Assert.Equal("ACTIVE", d.GetProperty("status").GetString()));
+        Assert.Equal(size, desktops.Select(d => d.GetProperty("computer_name").GetString()).Distinct().Count());
+        Assert.Equal(size, desktops.Select(d => d.GetProperty("ipv4").GetString()).Distinct().Count());
+
+        var hypervisor = Hypervisor(dataDirectory);
+        Assert.Equal(size, hypervisor.CountMachines());
+        Assert.True(machinesAtCrash > progressAtCrash || desktops.Any(d =>
+                hypervisor.CreateRequests(d.GetProperty("desktop_id").GetString()!) > 1),
+            "the crash should have interrupted machines in the middle of their creation");
+    }
+
+    private static async Task WaitUntilSomeSucceededAsync(HttpClient client, string jobId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var (_, job) = await client.GetJsonAsync(Wire.Path($"workspace-jobs/{jobId}"));
+            if (job.GetProperty("success_num").GetInt32() >= 8)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail("No desktop was ready before the crash.");
+    }
+
+    /// <summary>What the stored job and the simulated hypervisor held when the server died.</summary>
+    private static async Task<(int Succeeded, long Machines)> ProgressAsync(
+        string dataDirectory, string jobId, Dictionary<string, string?> settings)
+    {
+        await using var reader = await TestServer.StartAsync(
+            new Dictionary<string, string?>(settings) { ["Deskpool:RunWorkers"] = "false", ["Deskpool:NodeId"] = "reader" },
+            dataDirectory);
+        var (_, job) = await reader.Client.GetJsonAsync(Wire.Path($"workspace-jobs/{jobId}"));
+        return (job.GetProperty("success_num").GetInt32(), reader.Driver.CountMachines());
+    }
+
+    private static SimulatedComputeDriver Hypervisor(string dataDirectory)
+    {
+        return new SimulatedComputeDriver(
+            Options.Create(new SimulatedDriverOptions { StatePath = Path.Combine(dataDirectory, "simulated-hypervisor.db") }),
+            TimeProvider.System);
+    }
+}
