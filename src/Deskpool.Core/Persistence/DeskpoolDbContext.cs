@@ -1,5 +1,6 @@
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Jobs;
+using Deskpool.Core.Mail;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
@@ -31,6 +32,8 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     public DbSet<NamingPolicy> NamingPolicies => Set<NamingPolicy>();
 
     public DbSet<NameSequence> NameSequences => Set<NameSequence>();
+
+    public DbSet<MailMessage> MailMessages => Set<MailMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

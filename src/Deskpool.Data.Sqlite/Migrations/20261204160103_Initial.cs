@@ -140,6 +140,40 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "mail_messages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: true),
+                    HtmlBody = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_mail_messages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_mail_messages_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pools",
                 columns: table => new
                 {
@@ -289,6 +323,27 @@ namespace Deskpool.Data.Sqlite.Migrations
                 column: "Status");
 
             migrationBuilder.CreateIndex(
+                name: "IX_mail_messages_ClaimToken",
+                table: "mail_messages",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mail_messages_ProjectId_CreatedAt",
+                table: "mail_messages",
+                columns: new[] { "ProjectId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mail_messages_ProjectId_IdempotencyKey",
+                table: "mail_messages",
+                columns: new[] { "ProjectId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mail_messages_Status_NextAttemptAt",
+                table: "mail_messages",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pools_ProjectId_Name",
                 table: "pools",
                 columns: new[] { "ProjectId", "Name" },
@@ -327,6 +382,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "desktop_state_changes");
+
+            migrationBuilder.DropTable(
+                name: "mail_messages");
 
             migrationBuilder.DropTable(
                 name: "name_sequences");
