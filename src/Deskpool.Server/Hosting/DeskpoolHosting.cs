@@ -1,12 +1,14 @@
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Jobs;
+using Deskpool.Core.Mail;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
 using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Simulated;
+using Deskpool.Mail;
 using Deskpool.Server.Api;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +35,12 @@ internal static class DeskpoolHosting
         services.Configure<SimulatedDriverOptions>(configuration.GetSection(SimulatedDriverOptions.Section));
         services.AddOptions<SimulatedDriverOptions>().PostConfigure<IOptions<DeskpoolOptions>>((o, deskpool) =>
             o.StatePath = Path.GetFullPath(o.StatePath ?? Path.Combine(deskpool.Value.DataDirectory, "simulated-hypervisor.db")));
+        services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.Configure<MailFolderOptions>(configuration.GetSection(MailFolderOptions.Section));
+        services.AddOptions<MailFolderOptions>().PostConfigure<IOptions<DeskpoolOptions>>((o, deskpool) =>
+            o.OutboxDirectory = Path.GetFullPath(
+                o.OutboxDirectory ?? Path.Combine(deskpool.Value.DataDirectory, "outbox")));
 
         services.TryAddTimeProvider();
         services.AddSingleton(sp =>
@@ -46,6 +54,12 @@ internal static class DeskpoolHosting
         services.AddSingleton<IComputeDriver>(sp => sp.GetRequiredService<SimulatedComputeDriver>());
         services.AddSingleton<ComputeDrivers>();
         services.AddSingleton<JobRunner>();
+        services.AddKeyedSingleton<WorkSignal>(MailSender.SignalKey);
+        services.AddSingleton<IMailTransport>(sp =>
+            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
+                ? ActivatorUtilities.CreateInstance<FolderMailTransport>(sp)
+                : ActivatorUtilities.CreateInstance<SmtpMailTransport>(sp));
+        services.AddSingleton<MailSender>();
 
         services.AddDbContext<DeskpoolDbContext>((sp, options) =>
         {
@@ -55,10 +69,13 @@ internal static class DeskpoolHosting
         services.AddScoped<PoolService>();
         services.AddScoped<NamingPolicyService>();
         services.AddScoped<JobQueries>();
+        services.AddScoped<Outbox>();
+        services.AddScoped<MailQueries>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Bootstrap>();
 
         services.AddHostedService<JobWorker>();
+        services.AddHostedService<MailWorker>();
 
         services.AddDeskpoolApi();
         return builder;
@@ -86,9 +103,11 @@ internal static class DeskpoolHosting
 
         await scope.ServiceProvider.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
 
-        // Resolving these now turns a bad catalogue or a zone without a driver into a clear start-up error.
+        // Resolving these now turns a bad catalogue, a zone without a driver or a bad mail set-up into a
+        // clear start-up error.
         _ = app.Services.GetRequiredService<ComputeDrivers>();
         _ = app.Services.GetRequiredService<IOptions<CatalogOptions>>();
+        _ = app.Services.GetRequiredService<IMailTransport>();
         return true;
     }
 }
