@@ -1,5 +1,10 @@
+using System.Globalization;
 using Deskpool.Server.Api;
 using Deskpool.Server.Hosting;
+
+// Every message, number and time on the wire is culture-independent, whatever the host's locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
 
 // deskpool-server            serve the API (creates the schema of a new database)
 // deskpool-server migrate    bring an existing database's schema up to this version, then exit

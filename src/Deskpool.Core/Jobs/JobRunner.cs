@@ -2,6 +2,7 @@ using Deskpool.Core.Compute;
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
+using Deskpool.Core.Users;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -274,6 +275,11 @@ public sealed partial class JobRunner(
                     j => j.PoolId == job.PoolId && j.Id != job.Id
                         && (j.Status == JobStatus.Waiting || j.Status == JobStatus.Running), cancellationToken);
                 JobOutcome.ApplyToPool(pool, job, othersOpen);
+                if (job.SucceededCount > 0 && job.JobType is JobTypes.CreateDesktopPool or JobTypes.ExpandDesktopPool)
+                {
+                    // Desktops became available: tell the pool's users (once each; the outbox deduplicates).
+                    await scope.ServiceProvider.GetRequiredService<LoginDetails>().ForPoolAsync(pool, null, cancellationToken);
+                }
             }
 
             try

@@ -4,6 +4,7 @@ using Deskpool.Core.Mail;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
+using Deskpool.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace Deskpool.Core.Persistence;
@@ -34,6 +35,17 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     public DbSet<NameSequence> NameSequences => Set<NameSequence>();
 
     public DbSet<MailMessage> MailMessages => Set<MailMessage>();
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<ActivationToken> ActivationTokens => Set<ActivationToken>();
+
+    public DbSet<UserGroup> UserGroups => Set<UserGroup>();
+
+    public DbSet<GroupMembership> GroupMemberships => Set<GroupMembership>();
+
+    public DbSet<PoolAuthorization> PoolAuthorizations => Set<PoolAuthorization>();
+
+    public DbSet<Users.Import.UserImport> UserImports => Set<Users.Import.UserImport>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -82,12 +82,7 @@ public static partial class PoolRules
         var userReset = UserReset(rules, request.UserResetPolicy);
         rules.Length("desktop_name_policy_id", request.DesktopNamePolicyId, 0, 36);
 
-        if (request.AuthorizedObjects is { Count: > 0 })
-        {
-            rules.Fail(ErrorCodes.FieldNotAllowed, "authorized_objects",
-                "authorized_objects cannot be set yet: this server does not manage users and groups.");
-        }
-
+        rules.Count("authorized_objects", request.AuthorizedObjects, 0, PoolAuthorizationService.MaxObjects);
         if (rules.ToFailure() is { } failure)
         {
             return failure;

@@ -16,7 +16,8 @@ public sealed class PoolService(
     DeskpoolDbContext db,
     Catalog.Catalog catalog,
     TimeProvider time,
-    WorkSignal signal)
+    WorkSignal signal,
+    PoolAuthorizationService authorizations)
 {
     private const int MaxSaveAttempts = 5;
 
@@ -62,6 +63,14 @@ public sealed class PoolService(
             var now = time.GetUtcNow();
             var pool = NewPool(projectId, spec, now);
             db.Pools.Add(pool);
+            if (request.AuthorizedObjects is { Count: > 0 } objects
+                && await authorizations.StageAsync(pool, "ADD", objects, "authorized_objects", cancellationToken)
+                    is { } authorizationFailure)
+            {
+                db.ChangeTracker.Clear();
+                return authorizationFailure;
+            }
+
             return await AddDesktopsAsync(pool, spec.Size, JobTypes.CreateDesktopPool, now, cancellationToken);
         }, cancellationToken);
     }

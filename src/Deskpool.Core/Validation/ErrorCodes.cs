@@ -25,6 +25,21 @@ public static class ErrorCodes
     /// <summary>A worker gave up on a sub-job after repeated unexpected errors.</summary>
     public const string RetriesExhausted = "WKS.0012";
 
+    public const string EmailTaken = "WKS.0013";
+    public const string ActivationInvalid = "WKS.0014";
+    public const string ActivationExpired = "WKS.0015";
+    public const string ActivationUsed = "WKS.0016";
+    public const string PermissionGroupMismatch = "WKS.0017";
+    public const string SignInFailed = "WKS.0018";
+    public const string PasswordChangeDisabled = "WKS.0019";
+    public const string ImportNotFound = "WKS.00180404";
+
+    /// <summary>User not found (the code the public API uses, with 404 here).</summary>
+    public const string UserNotFound = "WKS.00170312";
+
+    /// <summary>User group not found (the code the public API uses, with 404 here).</summary>
+    public const string UserGroupNotFound = "WKS.00170208";
+
     public const string PoolNotFound = "WKS.00020404";
     public const string JobNotFound = "WKS.00060404";
     public const string NamingPolicyNotFound = "WKS.00050404";

@@ -59,6 +59,11 @@ internal static partial class ApiSetup
         project.MapNamingPoliciesApi();
         project.MapProjectApi();
         project.MapMailApi();
+        project.MapUsersApi();
+        project.MapUserImportApi();
+        project.MapGroupsApi();
+        project.MapAuthorizationApi();
+        app.MapEndUserApi();
         return app;
     }
 

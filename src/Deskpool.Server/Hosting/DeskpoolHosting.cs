@@ -6,10 +6,12 @@ using Deskpool.Core.Naming;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
+using Deskpool.Core.Users;
 using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
 using Deskpool.Server.Api;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Deskpool.Server.Hosting;
@@ -73,6 +75,14 @@ internal static class DeskpoolHosting
         services.AddScoped<MailQueries>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Bootstrap>();
+        services.Configure<UserAccountOptions>(configuration.GetSection(UserAccountOptions.Section));
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<UserService>();
+        services.AddScoped<UserGroupService>();
+        services.AddScoped<PoolAuthorizationService>();
+        services.AddScoped<LoginDetails>();
+        services.AddScoped<IUserMail, UserMails>();
+        services.AddScoped<Core.Users.Import.UserImportService>();
 
         services.AddHostedService<JobWorker>();
         services.AddHostedService<MailWorker>();

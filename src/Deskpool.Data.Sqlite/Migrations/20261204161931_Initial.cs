@@ -11,6 +11,24 @@ namespace Deskpool.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "activation_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    TokenDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_activation_tokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "desktop_name_policies",
                 columns: table => new
                 {
@@ -28,6 +46,19 @@ namespace Deskpool.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_desktop_name_policies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "group_memberships",
+                columns: table => new
+                {
+                    GroupId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_group_memberships", x => new { x.GroupId, x.UserId });
                 });
 
             migrationBuilder.CreateTable(
@@ -68,6 +99,22 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "pool_authorizations",
+                columns: table => new
+                {
+                    PoolId = table.Column<string>(type: "TEXT", nullable: false),
+                    ObjectType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ObjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserGroup = table.Column<string>(type: "TEXT", maxLength: 55, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pool_authorizations", x => new { x.PoolId, x.ObjectType, x.ObjectId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "projects",
                 columns: table => new
                 {
@@ -80,6 +127,39 @@ namespace Deskpool.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_projects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_groups",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Platform = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_user_groups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_imports",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    RowsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConfirmedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_user_imports", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -221,6 +301,44 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserNameKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    EmailKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    AliasName = table.Column<string>(type: "TEXT", nullable: true),
+                    ActiveType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AccountExpires = table.Column<long>(type: "INTEGER", nullable: true),
+                    EnableChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
+                    NextLoginChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordNeverExpired = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Disabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Locked = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ActivatedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EnterpriseProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserInfoMap = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_users_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "desktops",
                 columns: table => new
                 {
@@ -274,6 +392,17 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_activation_tokens_TokenDigest",
+                table: "activation_tokens",
+                column: "TokenDigest",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_activation_tokens_UserId",
+                table: "activation_tokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_api_credentials_ProjectId",
                 table: "api_credentials",
                 column: "ProjectId");
@@ -313,6 +442,11 @@ namespace Deskpool.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_group_memberships_UserId",
+                table: "group_memberships",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_jobs_ProjectId_CreatedAt",
                 table: "jobs",
                 columns: new[] { "ProjectId", "CreatedAt" });
@@ -344,6 +478,11 @@ namespace Deskpool.Data.Sqlite.Migrations
                 columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_pool_authorizations_ObjectType_ObjectId",
+                table: "pool_authorizations",
+                columns: new[] { "ObjectType", "ObjectId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pools_ProjectId_Name",
                 table: "pools",
                 columns: new[] { "ProjectId", "Name" },
@@ -369,11 +508,37 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "IX_sub_jobs_Status_LeaseUntil",
                 table: "sub_jobs",
                 columns: new[] { "Status", "LeaseUntil" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_groups_ProjectId_NameKey",
+                table: "user_groups",
+                columns: new[] { "ProjectId", "NameKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_imports_ExpiresAt",
+                table: "user_imports",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_ProjectId_EmailKey",
+                table: "users",
+                columns: new[] { "ProjectId", "EmailKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_ProjectId_UserNameKey",
+                table: "users",
+                columns: new[] { "ProjectId", "UserNameKey" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "activation_tokens");
+
             migrationBuilder.DropTable(
                 name: "api_credentials");
 
@@ -384,13 +549,28 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "desktop_state_changes");
 
             migrationBuilder.DropTable(
+                name: "group_memberships");
+
+            migrationBuilder.DropTable(
                 name: "mail_messages");
 
             migrationBuilder.DropTable(
                 name: "name_sequences");
 
             migrationBuilder.DropTable(
+                name: "pool_authorizations");
+
+            migrationBuilder.DropTable(
                 name: "sub_jobs");
+
+            migrationBuilder.DropTable(
+                name: "user_groups");
+
+            migrationBuilder.DropTable(
+                name: "user_imports");
+
+            migrationBuilder.DropTable(
+                name: "users");
 
             migrationBuilder.DropTable(
                 name: "desktops");
