@@ -10,10 +10,10 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
 {
     public const int MaxPoliciesPerProject = 50;
 
-    [GeneratedRegex(@"^[\u4e00-\u9fa5a-zA-Z_][\u4e00-\u9fa5a-zA-Z0-9_]{0,29}$")]
+    [GeneratedRegex(@"^[\u4e00-\u9fa5a-zA-Z_][\u4e00-\u9fa5a-zA-Z0-9_]{0,29}\z")]
     private static partial Regex PolicyNamePattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9-]*\z")]
     private static partial Regex PrefixPattern();
 
     public async Task<Outcome<NamingPolicy>> CreateAsync(

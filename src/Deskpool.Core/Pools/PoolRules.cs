@@ -48,7 +48,7 @@ public static partial class PoolRules
     private static readonly string[] ImageTypes = ["gold", "private"];
     private static readonly string[] ChargingModeValues = [ChargingModes.Prepaid, ChargingModes.PayPerUse];
 
-    [GeneratedRegex(@"^[\u4e00-\u9fa5A-Za-z0-9-]+$")]
+    [GeneratedRegex(@"^[\u4e00-\u9fa5A-Za-z0-9-]+\z")]
     private static partial Regex PoolNamePattern();
 
     public static Outcome<PoolSpec> Check(CreatePoolRequest request, Catalog.Catalog catalog)
