@@ -4,37 +4,46 @@ using Deskpool.Tests.Support;
 
 namespace Deskpool.Tests.Api;
 
-/// <summary>A server where project A has a pool of one desktop, its finished job and a naming policy.</summary>
+/// <summary>
+/// A server where projects A and B each have a pool of one desktop, its finished job and a naming
+/// policy. Route templates name A's ids as {pool}, {job}, {desktop}, {policy} and B's with a B suffix.
+/// </summary>
 public sealed class AccessFixture : ServerFixture
 {
-    public string PoolId { get; private set; } = "";
-
-    public string JobId { get; private set; } = "";
-
-    public string DesktopId { get; private set; } = "";
-
-    public string PolicyId { get; private set; } = "";
+    private readonly Dictionary<string, string> _ids = [];
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        JobId = await Client.CreatePoolAsync(Wire.PoolRequest("guarded", 1));
-        await Client.WaitForJobAsync(JobId);
-        PoolId = (await Client.PoolByNameAsync("guarded")).GetProperty("id").GetString()!;
-        DesktopId = (await Client.DesktopsAsync(PoolId)).Single().GetProperty("desktop_id").GetString()!;
-        var (_, policy) = await Client.PostJsonAsync(Wire.Path("desktop-name-policies"), new
-        {
-            policy_name = "guarded", name_prefix = "G", digit_number = 3, start_number = 1, single_domain_user_inc = 0,
-        });
-        PolicyId = policy.GetProperty("policy_id").GetString()!;
+        await SeedAsync(Client, TestServer.ProjectA, "");
+        var clientB = Server.ClientFor(TestServer.TokenB);
+        await clientB.PostJsonAsync(Wire.Path("service-authorization", TestServer.ProjectB), null);
+        await SeedAsync(clientB, TestServer.ProjectB, "B");
     }
 
-    /// <summary>Fills the placeholders of a route template with this server's ids.</summary>
-    public string Fill(string template) => template
-        .Replace("{pool}", PoolId, StringComparison.Ordinal)
-        .Replace("{job}", JobId, StringComparison.Ordinal)
-        .Replace("{desktop}", DesktopId, StringComparison.Ordinal)
-        .Replace("{policy}", PolicyId, StringComparison.Ordinal);
+    public string Id(string placeholder) => _ids[placeholder];
+
+    /// <summary>Fills the placeholders of a route template or body with this server's ids.</summary>
+    public string Fill(string template) =>
+        _ids.Aggregate(template, (text, id) => text.Replace($"{{{id.Key}}}", id.Value, StringComparison.Ordinal));
+
+    private async Task SeedAsync(HttpClient client, string project, string suffix)
+    {
+        var name = $"guarded{suffix}";
+        var jobId = await client.CreatePoolAsync(Wire.PoolRequest(name, 1), project);
+        await client.WaitForJobAsync(jobId, project);
+        var (_, list) = await client.GetJsonAsync(Wire.Path($"desktop-pools?name={name}", project));
+        var poolId = list.GetProperty("desktop_pools")[0].GetProperty("id").GetString()!;
+        var (_, desktops) = await client.GetJsonAsync(Wire.Path($"desktop-pools/{poolId}/desktops", project));
+        var (_, policy) = await client.PostJsonAsync(Wire.Path("desktop-name-policies", project), new
+        {
+            policy_name = name, name_prefix = "G", digit_number = 3, start_number = 1, single_domain_user_inc = 0,
+        });
+        _ids["pool" + suffix] = poolId;
+        _ids["job" + suffix] = jobId;
+        _ids["desktop" + suffix] = desktops.GetProperty("pool_desktops")[0].GetProperty("desktop_id").GetString()!;
+        _ids["policy" + suffix] = policy.GetProperty("policy_id").GetString()!;
+    }
 }
 
 /// <summary>
@@ -183,6 +192,62 @@ public sealed class AccessRulesTests(AccessFixture fixture) : IClassFixture<Acce
         Assert.Equal(before, await SnapshotAsync());
     }
 
+    [Theory]
+    [InlineData("GET", "desktop-pools/{poolB}", null, "WKS.00020404")]
+    [InlineData("PUT", "desktop-pools/{poolB}", """{"description":"taken over"}""", "WKS.00020404")]
+    [InlineData("DELETE", "desktop-pools/{poolB}", null, "WKS.00020404")]
+    [InlineData("POST", "desktop-pools/{poolB}/expand", """{"size":1}""", "WKS.00020404")]
+    [InlineData("POST", "desktop-pools/{poolB}/action", """{"op_type":"os-stop"}""", "WKS.00020404")]
+    [InlineData("GET", "desktop-pools/{poolB}/desktops", null, "WKS.00020404")]
+    [InlineData("GET", "workspace-jobs/{jobB}", null, "WKS.00060404")]
+    [InlineData("POST", "desktops/batch-delete", """{"desktop_ids":["{desktopB}"]}""", "WKS.00030404")]
+    [InlineData("PUT", "desktop-name-policies/{policyB}", """{"name_prefix":"TAKEN"}""", "WKS.00050404")]
+    [InlineData("POST", "desktop-name-policies/batch-delete", """{"policy_ids":["{policyB}"]}""", "WKS.00050404")]
+    public async Task IdsOfAnotherProject_AreNotFoundUnderOwnProject(
+        string method, string route, string? body, string code)
+    {
+        var path = Wire.Path(fixture.Fill(route));
+
+        var reply = await fixture.Client.CallAsync(new HttpMethod(method), path, Fill(body));
+
+        reply.AssertError(HttpStatusCode.NotFound, code);
+        var clientB = fixture.Server.ClientFor(TestServer.TokenB);
+        var poolPathB = Wire.Path(fixture.Fill("desktop-pools/{poolB}"), TestServer.ProjectB);
+        var (_, poolB) = await clientB.GetJsonAsync(poolPathB);
+        Assert.Equal("guardedB", poolB.GetProperty("name").GetString());
+        Assert.False(poolB.TryGetProperty("description", out _));
+        Assert.Equal(1, poolB.GetProperty("desktop_count").GetInt32());
+        var policiesB = Wire.Path(fixture.Fill("desktop-name-policies?policy_id={policyB}"), TestServer.ProjectB);
+        var (_, policy) = await clientB.GetJsonAsync(policiesB);
+        Assert.Equal("G", policy.GetProperty("desktop_name_policy_infos")[0].GetProperty("name_prefix").GetString());
+    }
+
+    [Fact]
+    public async Task ListsOfOwnProject_NeverShowAnotherProjectsResources()
+    {
+        var client = fixture.Client;
+
+        var (_, subJobs) = await client.GetJsonAsync(Wire.Path(fixture.Fill("workspace-sub-jobs?job_id={jobB}")));
+        var (_, policies) = await client.GetJsonAsync(
+            Wire.Path(fixture.Fill("desktop-name-policies?policy_id={policyB}")));
+        var (_, pools) = await client.GetJsonAsync(Wire.Path("desktop-pools?name=guardedB"));
+
+        Assert.Equal(0, subJobs.GetProperty("total_count").GetInt32());
+        Assert.Equal(0, policies.GetProperty("total_count").GetInt32());
+        Assert.Equal(0, pools.GetProperty("total_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Create_WithNamingPolicyOfAnotherProject_IsRefusedAsUnknown()
+    {
+        var request = Wire.PoolRequest("borrower", 0);
+        request["desktop_name_policy_id"] = fixture.Id("policyB");
+
+        var reply = await fixture.Client.PostJsonAsync(Wire.Path("desktop-pools"), request);
+
+        reply.AssertInvalid("WKS.0007", "desktop_name_policy_id");
+    }
+
     private static string? BodyFor(string method) => method is "GET" or "DELETE" ? null : "{}";
 
     private string? Fill(string? body) => body is null ? null : fixture.Fill(body);
@@ -194,7 +259,7 @@ public sealed class AccessRulesTests(AccessFixture fixture) : IClassFixture<Acce
         var parts = new List<JsonElement>();
         foreach (var path in new[]
                  {
-                     "desktop-pools", $"desktop-pools/{fixture.PoolId}/desktops", "desktop-name-policies",
+                     "desktop-pools", $"desktop-pools/{fixture.Id("pool")}/desktops", "desktop-name-policies",
                      "service-authorization", "quotas",
                  })
         {
