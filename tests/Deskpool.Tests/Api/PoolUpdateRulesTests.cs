@@ -247,6 +247,21 @@ public sealed class PoolUpdateRulesTests(ServerFixture fixture) : IClassFixture<
         Assert.Contains(hint, reply.Body.Message(), StringComparison.Ordinal);
     }
 
+    [Theory(Skip = "Product gap: UpdatePoolRequest has no security_groups, root_volume, data_volumes or " +
+        "image_type, so PUT drops them silently and answers 200 as if they had been changed.")]
+    [InlineData("security_groups", """[{"id":"6b8d0f2a-4c7e-4a9b-8d1f-3a5c7e9b1d32"}]""")]
+    [InlineData("root_volume", """{"type":"SSD","size":100}""")]
+    [InlineData("data_volumes", """[{"type":"SSD","size":50}]""")]
+    [InlineData("image_type", "\"private\"")]
+    public async Task Update_OfFieldNotChangeableHere_IsRefusedRatherThanIgnored(string field, string json)
+    {
+        var poolId = await CreatePoolAsync();
+
+        var reply = await UpdateAsync(poolId, new JsonObject().With(field, json));
+
+        reply.AssertInvalid("WKS.0005", field);
+    }
+
     [Fact]
     public async Task Update_OfUnknownPool_IsNotFound()
     {
