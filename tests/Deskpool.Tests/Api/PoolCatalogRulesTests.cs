@@ -143,7 +143,7 @@ public sealed class PoolCatalogRulesTests(ExtendedCatalogFixture fixture) : ICla
         string imageType, string imageId, string productId)
     {
         var name = ServerFixture.Unique("prepaid");
-        var request = Request(name)
+        var request = Request(name, size: 1)
             .WithText("charging_mode", "0")
             .WithText("image_type", imageType)
             .WithText("image_id", imageId)
@@ -209,7 +209,7 @@ public sealed class PoolCatalogRulesTests(ExtendedCatalogFixture fixture) : ICla
     public async Task Create_WithRootVolumeWithinRules_IsAccepted(string type, int size)
     {
         var name = ServerFixture.Unique("root");
-        var request = Request(name).With("root_volume", $$"""{"type":"{{type}}","size":{{size}}}""");
+        var request = Request(name, size: 1).With("root_volume", $$"""{"type":"{{type}}","size":{{size}}}""");
 
         (await _client.PostJsonAsync(Pools, request)).AssertAccepted();
 
@@ -231,7 +231,7 @@ public sealed class PoolCatalogRulesTests(ExtendedCatalogFixture fixture) : ICla
     public async Task Create_WithTenDataVolumes_IsAccepted()
     {
         var name = ServerFixture.Unique("disks");
-        var request = Request(name);
+        var request = Request(name, size: 1);
         request["data_volumes"] = Requests.ArrayOf(10, _ => new JsonObject { ["type"] = "SAS", ["size"] = 10 });
 
         (await _client.PostJsonAsync(Pools, request)).AssertAccepted();
@@ -292,7 +292,7 @@ public sealed class PoolCatalogRulesTests(ExtendedCatalogFixture fixture) : ICla
         string? vpcId, string subnets, string expectedVpc)
     {
         var name = ServerFixture.Unique("net");
-        var request = Request(name).With("subnet_ids", subnets).WithText("vpc_id", vpcId);
+        var request = Request(name, size: 1).With("subnet_ids", subnets).WithText("vpc_id", vpcId);
 
         (await _client.PostJsonAsync(Pools, request)).AssertAccepted();
 
@@ -358,7 +358,8 @@ public sealed class PoolCatalogRulesTests(ExtendedCatalogFixture fixture) : ICla
         Assert.Equal(ExtendedCatalogFixture.SecurityGroups[..5], groups);
     }
 
-    private static JsonObject Request(string? name = null, int size = 1) =>
+    /// <summary>A valid request, for an empty pool unless a size is given, uniquely named unless a name is.</summary>
+    private static JsonObject Request(string? name = null, int size = 0) =>
         Wire.PoolRequest(name ?? ServerFixture.Unique("catalog"), size);
 
     private static JsonArray SecurityGroups(int count) =>

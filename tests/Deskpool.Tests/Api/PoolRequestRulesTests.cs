@@ -426,8 +426,8 @@ public sealed class PoolRequestRulesTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(0, list.GetProperty("total_count").GetInt32());
     }
 
-    /// <summary>A valid request for a pool of one desktop, uniquely named unless a name is given.</summary>
-    private static JsonObject Request(string? name = null, int size = 1) =>
+    /// <summary>A valid request, for an empty pool unless a size is given, uniquely named unless a name is.</summary>
+    private static JsonObject Request(string? name = null, int size = 0) =>
         Wire.PoolRequest(name ?? ServerFixture.Unique("rules"), size);
 
     private async Task<string> CreatePolicyAsync(string prefix)

@@ -3,8 +3,9 @@ using Deskpool.Tests.Support;
 namespace Deskpool.Tests.Api;
 
 /// <summary>
-/// The largest purchase, on a server of its own: its thousand desktops keep the workers busy
-/// long after the request is accepted, and no other test should wait behind them.
+/// The largest purchase, on a server of its own whose simulated desktops take an hour to boot:
+/// the test is about the request being accepted, and a thousand desktops really being built
+/// would only keep the machine busy while the other tests run.
 /// </summary>
 public sealed class PoolSizeLimitTests : IAsyncLifetime
 {
@@ -12,7 +13,10 @@ public sealed class PoolSizeLimitTests : IAsyncLifetime
 
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["Deskpool:Drivers:Simulated:BootTime"] = "01:00:00",
+    });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

@@ -168,7 +168,7 @@ public sealed class TagRulesTests(ServerFixture fixture) : IClassFixture<ServerF
 
     private static JsonObject WithTags(JsonArray tags, string? name = null)
     {
-        var request = Wire.PoolRequest(name ?? ServerFixture.Unique("tags"), 1);
+        var request = Wire.PoolRequest(name ?? ServerFixture.Unique("tags"), 0);
         request["tags"] = tags;
         return request;
     }
