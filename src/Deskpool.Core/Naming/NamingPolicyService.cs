@@ -10,10 +10,10 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
 {
     public const int MaxPoliciesPerProject = 50;
 
-    [GeneratedRegex(@"^[\u4e00-\u9fa5a-zA-Z_][\u4e00-\u9fa5a-zA-Z0-9_]{0,29}$")]
+    [GeneratedRegex(@"^[\u4e00-\u9fa5a-zA-Z_][\u4e00-\u9fa5a-zA-Z0-9_]{0,29}\z")]
     private static partial Regex PolicyNamePattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9-]*\z")]
     private static partial Regex PrefixPattern();
 
     public async Task<Outcome<NamingPolicy>> CreateAsync(
@@ -35,7 +35,8 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
         if (await db.NamingPolicies.CountAsync(n => n.ProjectId == projectId, cancellationToken) >= MaxPoliciesPerProject)
         {
             return Failure.Invalid(ErrorCodes.QuotaExceeded, "policy_name",
-                $"A project may hold at most {MaxPoliciesPerProject} naming policies.");
+                $"policy_name '{request.PolicyName}' cannot be added: a project may hold at most " +
+                $"{MaxPoliciesPerProject} naming policies.");
         }
 
         var policy = new NamingPolicy
@@ -78,6 +79,7 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
             DigitNumber = request.DigitNumber ?? policy.DigitNumber,
             StartNumber = request.StartNumber ?? policy.StartNumber,
             SingleDomainUserInc = request.SingleDomainUserInc ?? policy.SingleDomainUserInc,
+            PrefixTruncationEnabled = request.PrefixTruncationEnabled ?? policy.PrefixTruncationEnabled,
         };
         var rules = new Rules();
         Check(rules, merged);
@@ -104,7 +106,7 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
         policy.DigitNumber = merged.DigitNumber!.Value;
         policy.StartNumber = merged.StartNumber!.Value;
         policy.SingleDomainUserInc = merged.SingleDomainUserInc!.Value;
-        policy.PrefixTruncationEnabled = request.PrefixTruncationEnabled ?? policy.PrefixTruncationEnabled;
+        policy.PrefixTruncationEnabled = merged.PrefixTruncationEnabled!.Value;
         if (request.IsDefaultPolicy == true && !policy.IsDefaultPolicy)
         {
             await ClearDefaultAsync(projectId, cancellationToken);
@@ -192,15 +194,11 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
                 "must start with a letter, Chinese character or '_' and hold only those and digits");
         }
 
-        if (rules.Required("name_prefix", request.NamePrefix))
-        {
-            var bare = request.NamePrefix!.Replace(NamingPolicy.UserPlaceholder, "", StringComparison.Ordinal);
-            if (rules.Length("name_prefix", bare, bare.Length == request.NamePrefix.Length ? 1 : 0, 14) && bare.Length > 0)
-            {
-                rules.Matches("name_prefix", bare, PrefixPattern(),
-                    "may contain only letters, digits and '-', and must start with a letter or digit");
-            }
-        }
+        var bare = request.NamePrefix?.Replace(NamingPolicy.UserPlaceholder, "", StringComparison.Ordinal);
+        var prefixOk = rules.Required("name_prefix", request.NamePrefix)
+            && rules.Length("name_prefix", bare, bare!.Length == request.NamePrefix!.Length ? 1 : 0, 14)
+            && (bare.Length == 0 || rules.Matches("name_prefix", bare, PrefixPattern(),
+                "may contain only letters, digits and '-', and must start with a letter or digit"));
 
         var digitsOk = rules.Required("digit_number", request.DigitNumber)
             && rules.Range("digit_number", request.DigitNumber, 1, 5);
@@ -213,11 +211,20 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
                 $"start_number {request.StartNumber} does not fit in {request.DigitNumber} digits.");
         }
 
+        // Without truncation such a policy could never name a desktop: every name would be too long.
+        if (prefixOk && digitsOk && request.PrefixTruncationEnabled != true
+            && bare!.Length + request.DigitNumber!.Value > ComputerNames.MaxLength)
+        {
+            rules.Fail(ErrorCodes.IncompatibleChoice, "name_prefix",
+                $"name_prefix ({bare.Length} characters) and digit_number ({request.DigitNumber}) make computer " +
+                $"names longer than {ComputerNames.MaxLength} characters; shorten the prefix, use fewer digits " +
+                "or set prefix_truncation_enabled.");
+        }
+
         if (rules.Required("single_domain_user_inc", request.SingleDomainUserInc))
         {
             rules.Range("single_domain_user_inc", request.SingleDomainUserInc, 0, 1);
         }
-
     }
 
     private async Task ClearDefaultAsync(string projectId, CancellationToken cancellationToken)

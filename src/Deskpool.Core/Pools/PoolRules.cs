@@ -48,7 +48,7 @@ public static partial class PoolRules
     private static readonly string[] ImageTypes = ["gold", "private"];
     private static readonly string[] ChargingModeValues = [ChargingModes.Prepaid, ChargingModes.PayPerUse];
 
-    [GeneratedRegex(@"^[\u4e00-\u9fa5A-Za-z0-9-]+$")]
+    [GeneratedRegex(@"^[\u4e00-\u9fa5A-Za-z0-9-]+\z")]
     private static partial Regex PoolNamePattern();
 
     public static Outcome<PoolSpec> Check(CreatePoolRequest request, Catalog.Catalog catalog)
@@ -308,18 +308,20 @@ public static partial class PoolRules
             else if (!product.OsTypes.Contains(image.OsType))
             {
                 rules.Fail(ErrorCodes.IncompatibleChoice, "image_id",
-                    $"package {product.ProductId} does not allow {image.OsType} " +
+                    $"image_id '{image.Id}' runs {image.OsType}, which package {product.ProductId} does not allow " +
                     $"(allowed: {string.Join(", ", product.OsTypes)}).");
             }
             else if (image.ImageType == "private" && product.Type != "BASE")
             {
                 rules.Fail(ErrorCodes.IncompatibleChoice, "product_id",
-                    $"private images need a BASE package; {product.ProductId} is {product.Type}.");
+                    $"product_id '{product.ProductId}' is a {product.Type} package; " +
+                    "private images need a BASE package.");
             }
             else if (image.MinRamMb > product.MemoryMb)
             {
                 rules.Fail(ErrorCodes.IncompatibleChoice, "product_id",
-                    $"image {image.Id} needs {image.MinRamMb} MB of memory; package {product.ProductId} has {product.MemoryMb} MB.");
+                    $"product_id '{product.ProductId}' has {product.MemoryMb} MB of memory; " +
+                    $"image {image.Id} needs at least {image.MinRamMb} MB.");
             }
         }
 
@@ -479,6 +481,12 @@ public static partial class PoolRules
             if (!catalog.IsSecurityGroup(id))
             {
                 rules.Fail(ErrorCodes.UnknownReference, field, $"{field} '{id}' is not a security group of this region.");
+                continue;
+            }
+
+            if (result.Contains(id!))
+            {
+                rules.Fail(ErrorCodes.FieldNotAllowed, field, $"{field} '{id}' appears more than once.");
                 continue;
             }
 

@@ -12,7 +12,7 @@ public static partial class CommonRules
     public const int MaxTagKeyLength = 36;
     public const int MaxTagValueLength = 43;
 
-    [GeneratedRegex("^[a-zA-Z0-9_-]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9_-]+\z")]
     private static partial Regex EnterpriseProjectIdPattern();
 
     /// <summary>Enterprise project ids: up to 36 of letters, digits, '_' and '-' (default "0").</summary>

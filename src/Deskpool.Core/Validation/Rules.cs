@@ -68,6 +68,10 @@ public sealed class Rules
         return false;
     }
 
+    /// <summary>
+    /// Checks a whole value against a pattern. Patterns must end in <c>\z</c>, not <c>$</c>: in .NET
+    /// <c>$</c> also matches before a final newline, so "name\n" would pass.
+    /// </summary>
     public bool Matches(string field, string? value, Regex pattern, string ruleText)
     {
         if (value is null || pattern.IsMatch(value))

@@ -5,11 +5,16 @@ namespace Deskpool.Server.Api;
 
 internal static partial class ApiSetup
 {
+    /// <summary>The largest request body the API reads; a larger one is answered 413 with WKS.0413.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public const string TooLargeMessage = "The request body is larger than 1 MB.";
+
     public static IServiceCollection AddDeskpoolApi(this IServiceCollection services)
     {
         services.AddScoped<ProjectAccess>();
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
-            kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+            kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         return services;
     }
 
@@ -24,7 +29,7 @@ internal static partial class ApiSetup
                 var tooLarge = bad.StatusCode == StatusCodes.Status413PayloadTooLarge;
                 await ApiErrors.WriteAsync(context, bad.StatusCode,
                     tooLarge ? ErrorCodes.RequestTooLarge : ErrorCodes.MalformedBody,
-                    tooLarge ? "The request body is larger than 1 MB." : $"The request could not be read: {bad.Message}");
+                    tooLarge ? TooLargeMessage : $"The request could not be read: {bad.Message}");
                 return;
             }
 
@@ -46,12 +51,13 @@ internal static partial class ApiSetup
                 StatusCodes.Status404NotFound => (ErrorCodes.NoSuchRoute, "The API does not exist or has not been published."),
                 StatusCodes.Status405MethodNotAllowed => (ErrorCodes.NoSuchRoute,
                     $"The API does not accept {context.Request.Method} on this path."),
-                StatusCodes.Status413PayloadTooLarge => (ErrorCodes.RequestTooLarge, "The request body is larger than 1 MB."),
+                StatusCodes.Status413PayloadTooLarge => (ErrorCodes.RequestTooLarge, TooLargeMessage),
                 _ => (ErrorCodes.MalformedBody, "The request could not be handled."),
             };
             await ApiErrors.WriteAsync(context, context.Response.StatusCode, code, message);
         });
 
+        app.Use(RefuseTooLargeAsync);
         var project = app.MapGroup("/v2/{projectId}").AddEndpointFilter<ProjectAccess>();
         project.MapPoolsApi();
         project.MapJobsApi();
@@ -66,6 +72,33 @@ internal static partial class ApiSetup
         app.MapEndUserApi();
         return app;
     }
+
+    /// <summary>
+    /// Answers 413 for a body over the limit: at once when its declared length says so, and when
+    /// reading it finds so (chunked bodies), without logging a client's mistake as a server error.
+    /// </summary>
+    private static async Task RefuseTooLargeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            await WriteTooLargeAsync(context);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex)
+            when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            await WriteTooLargeAsync(context);
+        }
+    }
+
+    private static Task WriteTooLargeAsync(HttpContext context) =>
+        ApiErrors.WriteAsync(
+            context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge, TooLargeMessage);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception? exception, string method, string path);

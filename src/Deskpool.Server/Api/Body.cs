@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Deskpool.Core.Validation;
 
 namespace Deskpool.Server.Api;
@@ -6,19 +7,26 @@ namespace Deskpool.Server.Api;
 /// <summary>Reads a JSON body into a request record, turning every way a body can be wrong into a 400.</summary>
 internal static class Body
 {
+    private const string ConvertedTo = "could not be converted to ";
+
+    /// <summary>
+    /// Reads and parses the body. A body over <see cref="ApiSetup.MaxRequestBodyBytes"/> is not a 400:
+    /// the <see cref="BadHttpRequestException"/> with status 413 is left to the pipeline, which answers 413.
+    /// </summary>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         T? value;
         try
         {
-            value = await JsonSerializer.DeserializeAsync<T>(request.Body, ApiJson.Options, cancellationToken);
+            await using var body = await ReadBoundedAsync(request, cancellationToken);
+            value = await JsonSerializer.DeserializeAsync<T>(body, ApiJson.Options, cancellationToken);
         }
         catch (JsonException ex)
         {
-            return Malformed(ex);
+            return Malformed(ex, typeof(T));
         }
-        catch (BadHttpRequestException ex)
+        catch (BadHttpRequestException ex) when (ex.StatusCode != StatusCodes.Status413PayloadTooLarge)
         {
             return Failure.Invalid(ErrorCodes.MalformedBody, "body", $"The request body could not be read: {ex.Message}");
         }
@@ -28,7 +36,31 @@ internal static class Body
             : value;
     }
 
-    private static Failure Malformed(JsonException ex)
+    /// <summary>
+    /// Copies the body into memory, refusing it once it passes the limit. Kestrel enforces the same
+    /// limit itself; this keeps it under every host, including ones that ignore the Kestrel option.
+    /// </summary>
+    private static async Task<MemoryStream> ReadBoundedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > ApiSetup.MaxRequestBodyBytes)
+            {
+                await buffer.DisposeAsync();
+                throw new BadHttpRequestException(ApiSetup.TooLargeMessage, StatusCodes.Status413PayloadTooLarge);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private static Failure Malformed(JsonException ex, Type requestType)
     {
         if (ex.Path is null or "$" && ex.LineNumber is 0 && ex.BytePositionInLine is 0)
         {
@@ -37,16 +69,23 @@ internal static class Body
 
         var field = FieldOf(ex.Path);
         var where = $"line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}";
-        if (ex.InnerException is null && ex.Message.Contains("could not be converted", StringComparison.Ordinal))
+        if (ex.Message.Contains(ConvertedTo, StringComparison.Ordinal))
         {
             return Failure.Invalid(ErrorCodes.MalformedBody, field ?? "body",
-                $"{field ?? "The body"} has the wrong JSON type ({where}): {TypeHint(ex.Message)}.");
+                $"{field ?? "The body"} has the wrong JSON type ({where}): expected {Expected(requestType, field)}.");
         }
 
         if (ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
         {
             return Failure.Invalid(ErrorCodes.MalformedBody, field ?? "body",
                 $"The request body repeats the property {field} ({where}).");
+        }
+
+        if (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return Failure.Invalid(ErrorCodes.MalformedBody, field ?? "body",
+                $"The request body nests deeper than {ApiJson.Options.MaxDepth} levels ({where}" +
+                $"{(field is null ? "" : $", near {field}")}).");
         }
 
         return Failure.Invalid(ErrorCodes.MalformedBody, field ?? "body",
@@ -57,23 +96,35 @@ internal static class Body
     private static string? FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? null : path.TrimStart('$').TrimStart('.');
 
-    private static string TypeHint(string message)
+    /// <summary>
+    /// Says what JSON the field takes, from the serializer's own view of the request type (the
+    /// serializer's message names the enclosing type when a field is a constructor parameter).
+    /// </summary>
+    private static string Expected(Type requestType, string? field)
     {
-        if (message.Contains("System.Int32", StringComparison.Ordinal) || message.Contains("System.Int64", StringComparison.Ordinal))
+        var info = ApiJson.Options.GetTypeInfo(requestType);
+        foreach (var segment in (field ?? "").Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
-            return "expected a whole number";
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket < 0 ? segment : segment[..bracket];
+            var property = info.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return "another JSON type";
+            }
+
+            info = ApiJson.Options.GetTypeInfo(property.PropertyType);
+            for (var at = bracket; at >= 0 && info.ElementType is { } element; at = segment.IndexOf('[', at + 1))
+            {
+                info = ApiJson.Options.GetTypeInfo(element);
+            }
         }
 
-        if (message.Contains("System.Boolean", StringComparison.Ordinal))
-        {
-            return "expected true or false";
-        }
-
-        if (message.Contains("System.String", StringComparison.Ordinal))
-        {
-            return "expected a string";
-        }
-
-        return message.Contains("List", StringComparison.Ordinal) ? "expected an array" : "expected an object";
+        var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        return type == typeof(int) ? $"a whole number from {int.MinValue} to {int.MaxValue}"
+            : type == typeof(bool) ? "true or false"
+            : type == typeof(string) ? "a string"
+            : info.Kind == JsonTypeInfoKind.Enumerable ? "an array"
+            : "an object";
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Deskpool.Core.Validation;
 
 namespace Deskpool.Server.Api;
@@ -30,7 +31,16 @@ internal sealed class QueryReader(HttpRequest request)
 
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
-            _rules.Fail(ErrorCodes.FieldFormat, name, $"{name} must be a whole number (got '{text}').");
+            // A whole number too long for an int is out of range, not malformed.
+            if (BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                _rules.Fail(ErrorCodes.FieldOutOfRange, name, $"{name} must be between {min} and {max} (got {text}).");
+            }
+            else
+            {
+                _rules.Fail(ErrorCodes.FieldFormat, name, $"{name} must be a whole number (got '{text}').");
+            }
+
             return fallback;
         }
 

@@ -1,0 +1,24 @@
+namespace Deskpool.Tests.Support;
+
+/// <summary>
+/// One <see cref="TestServer"/> shared by the tests of a class (through <c>IClassFixture</c>), for
+/// tests that do not interfere with each other: each names its pools and policies uniquely.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    private static int _counter;
+
+    public TestServer Server { get; private set; } = null!;
+
+    public HttpClient Client => Server.Client;
+
+    /// <summary>Extra settings the server starts with; none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>A name no other test of the run uses: the stem, a dash and a number.</summary>
+    public static string Unique(string stem) => $"{stem}-{Interlocked.Increment(ref _counter)}";
+
+    public virtual async Task InitializeAsync() => Server = await TestServer.StartAsync(Settings);
+
+    public virtual async Task DisposeAsync() => await Server.DisposeAsync();
+}
