@@ -58,7 +58,15 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
         }
 
         db.NamingPolicies.Add(policy);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Failure.Conflict(ErrorCodes.NameTaken, $"policy_name '{request.PolicyName}' was taken at the same time.", "policy_name");
+        }
+
         return policy;
     }
 

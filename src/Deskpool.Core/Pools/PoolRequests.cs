@@ -114,6 +114,14 @@ public sealed record UpdatePoolRequest
     public List<string?>? SubnetIds { get; init; }
 
     public string? VpcId { get; init; }
+
+    public List<SecurityGroupRequest?>? SecurityGroups { get; init; }
+
+    public string? ImageType { get; init; }
+
+    public VolumeRequest? RootVolume { get; init; }
+
+    public List<VolumeRequest?>? DataVolumes { get; init; }
 }
 
 public sealed record ExpandPoolRequest(int? Size);

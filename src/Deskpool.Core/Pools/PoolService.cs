@@ -186,10 +186,11 @@ public sealed class PoolService(
             PoolRules.Retention(rules, pool.Type, request.DisconnectedRetentionPeriod);
         }
 
+        // A request that leaves the policy out keeps the pool's; enabling needs a policy from one or the other.
         var enableAutoscale = request.EnableAutoscale ?? pool.EnableAutoscale;
-        var autoscale = request.AutoscalePolicy is null && request.EnableAutoscale == true && pool.AutoscalePolicy is null
-            ? PoolRules.Autoscale(rules, true, null)
-            : PoolRules.Autoscale(rules, enableAutoscale, request.AutoscalePolicy);
+        var autoscale = request.AutoscalePolicy is not null
+            ? PoolRules.Autoscale(rules, enableAutoscale, request.AutoscalePolicy)
+            : PoolRules.Autoscale(rules, request.EnableAutoscale == true && pool.AutoscalePolicy is null, null);
         var userReset = PoolRules.UserReset(rules, request.UserResetPolicy);
         var zone = PoolRules.Zone(rules, request.AvailabilityZone, catalog);
         rules.Length("desktop_name_policy_id", request.DesktopNamePolicyId, 0, 36);
@@ -239,6 +240,11 @@ public sealed class PoolService(
         catch (DbUpdateConcurrencyException)
         {
             return Failure.Conflict(ErrorCodes.StateConflict, $"Pool {poolId} was changed at the same time; read it and try again.");
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on live pool names: another request took the name between the check and the save.
+            return Failure.Conflict(ErrorCodes.NameTaken, $"name '{pool.Name}' was taken by another pool at the same time.", "name");
         }
 
         return null;
@@ -534,6 +540,11 @@ public sealed class PoolService(
         Refuse("product_id", request.ProductId, "change the package with POST .../desktop-pools/{pool_id}/resize");
         Refuse("subnet_ids", request.SubnetIds, "a pool's network is fixed at purchase");
         Refuse("vpc_id", request.VpcId, "a pool's network is fixed at purchase");
+        Refuse("security_groups", request.SecurityGroups, "a pool's network is fixed at purchase");
+        Refuse("image_type", request.ImageType, "switch images with POST .../desktop-pools/{pool_id}/rebuild");
+        Refuse("root_volume", request.RootVolume, "change disks with POST .../desktop-pools/{pool_id}/volumes/batch-expand");
+        Refuse("data_volumes", request.DataVolumes,
+            "add or remove data disks with POST .../desktop-pools/{pool_id}/volumes/batch-add or batch-delete");
     }
 
     private static Pool NewPool(string projectId, PoolSpec spec, DateTimeOffset now) => new()

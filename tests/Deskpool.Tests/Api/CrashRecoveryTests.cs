@@ -10,11 +10,11 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task KilledMidJob_RestartFinishesTheJob_WithNoDesktopCreatedTwice()
     {
-        const int size = 40;
+        const int size = 60;
         var dataDirectory = TestServer.NewDataDirectory();
         var settings = new Dictionary<string, string?>
         {
-            ["Deskpool:Drivers:Simulated:BootTime"] = "00:00:00.250",
+            ["Deskpool:Drivers:Simulated:BootTime"] = "00:00:00.300",
             ["Deskpool:Jobs:MaxParallelism"] = "4",
             ["Deskpool:Jobs:BatchSize"] = "4",
         };

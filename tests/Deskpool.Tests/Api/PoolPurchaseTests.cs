@@ -76,16 +76,32 @@ public sealed class PoolPurchaseTests : IAsyncLifetime
         {
             ["Deskpool:Drivers:Simulated:BootTime"] = "00:00:01",
             ["Deskpool:Jobs:MaxParallelism"] = "1",
+            ["Deskpool:Jobs:BatchSize"] = "1",
         });
 
         var jobId = await slow.Client.CreatePoolAsync(Wire.PoolRequest("slow", 3));
-        await Task.Delay(1500);
-        var (_, running) = await slow.Client.GetJsonAsync(Wire.Path($"workspace-jobs/{jobId}"));
-        var pool = await slow.Client.PoolByNameAsync("slow");
 
-        Assert.Equal("RUNNING", running.GetProperty("status").GetString());
-        Assert.InRange(running.GetProperty("process").GetInt32(), 1, 99);
-        Assert.Equal("TEMPORARY", pool.GetProperty("status").GetString());
+        // Desktops boot one after another, a second each: watch until one is ready and the others are not.
+        var seen = false;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!seen && DateTime.UtcNow < deadline)
+        {
+            var (_, job) = await slow.Client.GetJsonAsync(Wire.Path($"workspace-jobs/{jobId}"));
+            if (job.GetProperty("status").GetString() != "RUNNING")
+            {
+                Assert.Equal("WAITING", job.GetProperty("status").GetString());
+            }
+            else if (job.GetProperty("success_num").GetInt32() is >= 1 and < 3)
+            {
+                Assert.InRange(job.GetProperty("process").GetInt32(), 1, 99);
+                Assert.Equal("TEMPORARY", (await slow.Client.PoolByNameAsync("slow")).GetProperty("status").GetString());
+                seen = true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.True(seen, "the job should have been seen running with part of its desktops ready");
         var done = await slow.Client.WaitForJobAsync(jobId);
         Assert.Equal("SUCCESS", done.GetProperty("status").GetString());
         Assert.Equal("STEADY", (await slow.Client.PoolByNameAsync("slow")).GetProperty("status").GetString());

@@ -328,12 +328,21 @@ public sealed class PoolRequestRulesTests(ServerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Create_WithAuthorizedObjects_IsRefusedAsNotSupported()
+    public async Task Create_WithAuthorizedObjectThatIsNoUser_IsRefused()
     {
         var request = Request().With("authorized_objects",
             """[{"object_id":"u1","object_name":"alice","object_type":"USER","user_group":"users"}]""");
 
-        (await _client.PostJsonAsync(Pools, request)).AssertInvalid("WKS.0005", "authorized_objects");
+        (await _client.PostJsonAsync(Pools, request)).AssertInvalid("WKS.0007", "authorized_objects[0].object_id");
+    }
+
+    [Fact]
+    public async Task Create_WithAuthorizedObjectOfUnknownType_IsRefused()
+    {
+        var request = Request().With("authorized_objects",
+            """[{"object_id":"u1","object_name":"alice","object_type":"ROBOT","user_group":"users"}]""");
+
+        (await _client.PostJsonAsync(Pools, request)).AssertInvalid("WKS.0004", "authorized_objects[0].object_type");
     }
 
     [Fact]

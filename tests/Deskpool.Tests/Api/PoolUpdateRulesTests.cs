@@ -247,8 +247,7 @@ public sealed class PoolUpdateRulesTests(ServerFixture fixture) : IClassFixture<
         Assert.Contains(hint, reply.Body.Message(), StringComparison.Ordinal);
     }
 
-    [Theory(Skip = "Product gap: UpdatePoolRequest has no security_groups, root_volume, data_volumes or " +
-        "image_type, so PUT drops them silently and answers 200 as if they had been changed.")]
+    [Theory]
     [InlineData("security_groups", """[{"id":"6b8d0f2a-4c7e-4a9b-8d1f-3a5c7e9b1d32"}]""")]
     [InlineData("root_volume", """{"type":"SSD","size":100}""")]
     [InlineData("data_volumes", """[{"type":"SSD","size":50}]""")]
@@ -296,8 +295,7 @@ public sealed class PoolUpdateRulesTests(ServerFixture fixture) : IClassFixture<
         reply.AssertInvalid(code, field);
     }
 
-    [Fact(Skip = "Product bug: PoolService.UpdateAsync re-checks an enabled pool's autoscaling against a null " +
-        "policy when the request does not repeat it, so any change to an autoscaled pool gets WKS.0002.")]
+    [Fact]
     public async Task Update_NameOfAutoscaledPool_KeepsItsPolicy()
     {
         var created = ServerFixture.Unique("scaled");
