@@ -70,6 +70,7 @@ internal static partial class ApiSetup
         project.MapGroupsApi();
         project.MapAuthorizationApi();
         app.MapEndUserApi();
+        app.MapActivationPage();
         return app;
     }
 

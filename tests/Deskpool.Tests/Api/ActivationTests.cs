@@ -107,6 +107,21 @@ public sealed partial class ActivationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActivationLink_OpensAPasswordPage_ThatCallsTheEndUserApi()
+    {
+        await CreateSelfActivatingAsync("page-user");
+        var link = LinkOf(await WaitForMailAsync("page-user@example.com", "Activate"));
+
+        var response = await _server.ClientFor(null).GetAsync(new Uri(new Uri(link).PathAndQuery, UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/v2/end-user/activate", html, StringComparison.Ordinal);
+        Assert.Contains("type=\"password\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownToken_IsRefused()
     {
         var (response, error) = await ActivateAsync("dkp_" + new string('0', 64), Password);
@@ -187,6 +202,9 @@ public sealed partial class ActivationTests : IAsyncLifetime
         string user, string oldPassword, string newPassword) =>
         _server.ClientFor(null).PostJsonAsync("/v2/end-user/password",
             new { project_id = TestServer.ProjectA, user_name = user, old_password = oldPassword, new_password = newPassword });
+
+    private static string LinkOf(MimeMessage mail) =>
+        Regex.Match(mail.TextBody ?? "", @"http://\S+/activate\?token=\S+").Value;
 
     private static string TokenOf(MimeMessage mail) => Uri.UnescapeDataString(LinkToken().Match(mail.TextBody ?? "").Groups[1].Value);
 
