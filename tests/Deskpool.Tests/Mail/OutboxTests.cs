@@ -9,6 +9,7 @@ using MimeKit;
 namespace Deskpool.Tests.Mail;
 
 /// <summary>Queuing mails: the outbox folder default, idempotency keys, validation, templates and the list.</summary>
+[Collection(MailTestCollection.Name)]
 public sealed class OutboxTests
 {
     [Fact]
