@@ -104,6 +104,11 @@ public sealed partial class MailSender(
         var now = time.GetUtcNow();
         var interrupted = db.MailMessages
             .Where(m => m.Status == MailStatus.Sending && (m.LeaseUntil == null || m.LeaseUntil < now));
+        if (!await interrupted.AnyAsync(cancellationToken))
+        {
+            // The common case; a read does not take the database's write lock as an UPDATE would.
+            return;
+        }
 
         var failed = await interrupted
             .Where(m => m.Attempts >= _options.MaxAttempts)

@@ -26,6 +26,7 @@ public sealed class Outbox(
     public const int MaxSubjectLength = 255;
     public const int MaxBodyLength = 256 * 1024;
 
+    private readonly Dictionary<(string ProjectId, string Key), MailMessage> _added = [];
     private bool _wakesSender;
 
     /// <summary>
@@ -45,10 +46,16 @@ public sealed class Outbox(
             return invalid;
         }
 
-        var existing = db.MailMessages.Local
-                .FirstOrDefault(m => m.ProjectId == projectId && m.IdempotencyKey == idempotencyKey)
-            ?? await db.MailMessages.AsNoTracking().FirstOrDefaultAsync(
-                m => m.ProjectId == projectId && m.IdempotencyKey == idempotencyKey, cancellationToken);
+        // Mails this unit of work added are found without scanning its change tracker, which may
+        // hold thousands of desktops; one the caller has since detached no longer counts.
+        if (_added.TryGetValue((projectId, idempotencyKey), out var added)
+            && db.Entry(added).State != EntityState.Detached)
+        {
+            return new QueuedMail(added.Id, added.MessageId, AlreadyQueued: true);
+        }
+
+        var existing = await db.MailMessages.AsNoTracking().FirstOrDefaultAsync(
+            m => m.ProjectId == projectId && m.IdempotencyKey == idempotencyKey, cancellationToken);
         if (existing is not null)
         {
             return new QueuedMail(existing.Id, existing.MessageId, AlreadyQueued: true);
@@ -71,6 +78,7 @@ public sealed class Outbox(
             NextAttemptAt = now,
         };
         db.MailMessages.Add(mail);
+        _added[(projectId, idempotencyKey)] = mail;
         WakeSenderAfterSave();
         return new QueuedMail(mail.Id, mail.MessageId, AlreadyQueued: false);
     }

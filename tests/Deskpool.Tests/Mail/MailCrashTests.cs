@@ -8,6 +8,7 @@ namespace Deskpool.Tests.Mail;
 /// A sender that stops between handing a mail to the SMTP server and recording it: the mails it
 /// had recorded as sent are never sent again; the one in doubt is sent again with its Message-Id.
 /// </summary>
+[Collection(MailTestCollection.Name)]
 public sealed class MailCrashTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using MimeKit;
 namespace Deskpool.Tests.Mail;
 
 /// <summary>Queuing mails: the outbox folder default, idempotency keys, validation, templates and the list.</summary>
+[Collection(MailTestCollection.Name)]
 public sealed class OutboxTests
 {
     [Fact]
@@ -54,7 +55,13 @@ public sealed class OutboxTests
             var two = await outbox.EnqueueAsync(TestServer.ProjectA, "activation:u2", mail, default);
             Assert.True(two.Value!.AlreadyQueued);
             Assert.Equal(one.Value!.Id, two.Value.Id);
-            await scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>().SaveChangesAsync();
+
+            // A caller that drops its unit of work and starts over queues the mail afresh.
+            var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+            db.ChangeTracker.Clear();
+            var three = await outbox.EnqueueAsync(TestServer.ProjectA, "activation:u2", mail, default);
+            Assert.False(three.Value!.AlreadyQueued);
+            await db.SaveChangesAsync();
         }
 
         var otherProject = await server.EnqueueAsync(

@@ -9,6 +9,7 @@ namespace Deskpool.Tests.Mail;
 
 /// <summary>Mails sent to a real SMTP server on 127.0.0.1: what arrives, and what happens when it refuses or is down.
 /// </summary>
+[Collection(MailTestCollection.Name)]
 public sealed class SmtpDeliveryTests
 {
     [Fact]
