@@ -3,44 +3,19 @@ using Microsoft.Extensions.Options;
 
 namespace Deskpool.Server.Hosting;
 
-/// <summary>Runs job rounds while there is work, and waits for a signal or the poll interval when there is none.</summary>
-internal sealed partial class JobWorker(
+/// <summary>Drives provisioning and other desktop jobs.</summary>
+internal sealed class JobWorker(
     JobRunner runner,
     WorkSignal signal,
     IOptions<JobRunnerOptions> options,
     IOptions<DeskpoolOptions> deskpool,
-    ILogger<JobWorker> logger) : BackgroundService
+    ILogger<JobWorker> logger) : RoundWorker(signal, deskpool, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!deskpool.Value.RunWorkers)
-        {
-            return;
-        }
+    protected override string Work => "job";
 
-        await runner.RecoverOwnLeasesAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await runner.RunOnceAsync(stoppingToken) == 0)
-                {
-                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // A failed round (say, the database briefly unavailable) must not end the worker.
-                LogRoundFailed(logger, ex);
-                await Task.Delay(options.Value.PollInterval, stoppingToken);
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Error, Message = "A job round failed; retrying after the poll interval")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+    protected override Task RecoverAsync(CancellationToken cancellationToken) => runner.RecoverOwnLeasesAsync(cancellationToken);
+
+    protected override Task<int> RunRoundAsync(CancellationToken cancellationToken) => runner.RunOnceAsync(cancellationToken);
 }
