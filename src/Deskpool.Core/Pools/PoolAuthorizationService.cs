@@ -80,6 +80,13 @@ public sealed class PoolAuthorizationService(
             if (ok)
             {
                 var type = item.ObjectType == "USER" ? AuthorizedObjectType.User : AuthorizedObjectType.UserGroup;
+                if (checkedObjects.Any(o => o.Type == type && o.Id == item.ObjectId))
+                {
+                    rules.Fail(ErrorCodes.FieldNotAllowed, $"{prefix}.object_id",
+                        $"{prefix}.object_id '{item.ObjectId}' appears more than once in this request.");
+                    continue;
+                }
+
                 checkedObjects.Add((type, item.ObjectId!, item.ObjectName ?? "", item.UserGroup, prefix));
             }
         }

@@ -63,6 +63,7 @@ public static partial class PoolRules
         }
 
         rules.Length("description", request.Description, 0, 255);
+        rules.PlainText("description", request.Description);
         rules.Length("ou_name", request.OuName, 0, 255);
         rules.Length("domain", request.Domain, 1, 255);
         rules.Length("flavor_id", request.FlavorId, 1, 255);

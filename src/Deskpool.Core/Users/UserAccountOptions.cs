@@ -7,8 +7,11 @@ public sealed class UserAccountOptions
     /// <summary>How long an activation or password-reset link stays usable.</summary>
     public TimeSpan ActivationLinkLifetime { get; set; } = TimeSpan.FromHours(72);
 
-    /// <summary>The address end users are sent to (the console and API as they reach it).</summary>
-    public string PublicUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>
+    /// The address end users are sent to (the console and API as they reach it, e.g. behind a
+    /// reverse proxy). Empty means the first address the server listens on (<c>Urls</c>).
+    /// </summary>
+    public string PublicUrl { get; set; } = "";
 }
 
 /// <summary>The mails the user use cases ask for; sending is durable and happens in the background.</summary>

@@ -16,7 +16,7 @@ public sealed record BatchDeleteGroupsRequest(List<string?>? GroupIds);
 public sealed record GroupView(UserGroup Group, int UserQuantity);
 
 /// <summary>User groups (common and AD) and their members.</summary>
-public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider time)
+public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider time, LoginDetails loginDetails)
 {
     private static readonly string[] Platforms = ["LOCAL", "AD"];
 
@@ -33,6 +33,7 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
         }
 
         rules.Length("description", request.Description, 0, 255);
+        rules.PlainText("description", request.Description);
         if (rules.ToFailure() is { } failure)
         {
             return failure;
@@ -207,8 +208,15 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
         if (request.OpType == "ADD")
         {
             var now = time.GetUtcNow();
-            db.GroupMemberships.AddRange(ids.Except(members.Select(m => m.UserId))
-                .Select(id => new GroupMembership { GroupId = groupId, UserId = id, CreatedAt = now }));
+            var joining = ids.Except(members.Select(m => m.UserId)).ToList();
+            db.GroupMemberships.AddRange(joining.Select(id => new GroupMembership { GroupId = groupId, UserId = id, CreatedAt = now }));
+            await db.SaveChangesAsync(cancellationToken);
+
+            // Joining a group may open pools to the user: tell them, as direct authorisation does.
+            foreach (var user in await db.Users.Where(u => joining.Contains(u.Id)).ToListAsync(cancellationToken))
+            {
+                await loginDetails.ForUserAsync(user, cancellationToken);
+            }
         }
         else
         {

@@ -47,7 +47,7 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
 
         What to do next:
           1. Install the desktop client.
-          2. Sign in at the access address with your username and the password you chose.
+          2. Sign in at the access address with your username and your password.
           3. Choose {{pool}} and connect.
 
         Your password is never sent by mail. If you forgot it, ask your administrator for a reset link.
@@ -56,7 +56,7 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
         <p>Hello {{user}},</p>
         <p>You may now use the desktops of pool <b>{{pool}}</b>.</p>
         <table><tr><td>Username</td><td><b>{{user}}</b></td></tr><tr><td>Access address</td><td>{{access}}</td></tr></table>
-        <ol><li>Install the desktop client.</li><li>Sign in at the access address with your username and the password you chose.</li>
+        <ol><li>Install the desktop client.</li><li>Sign in at the access address with your username and your password.</li>
         <li>Choose {{pool}} and connect.</li></ol>
         <p>Your password is never sent by mail. If you forgot it, ask your administrator for a reset link.</p>
         """);

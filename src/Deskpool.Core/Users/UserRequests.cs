@@ -36,6 +36,11 @@ public sealed record BatchCreateUsersRequest(List<CreateUserRequest?>? Users);
 
 public sealed record UpdateUserRequest
 {
+    // Present on the wire but not changeable here; the rules refuse them rather than ignore them.
+    public string? UserName { get; init; }
+
+    public string? Password { get; init; }
+
     public string? Description { get; init; }
 
     public string? UserEmail { get; init; }

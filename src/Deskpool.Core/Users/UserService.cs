@@ -167,7 +167,20 @@ public sealed class UserService(
         }
 
         var rules = new Rules();
+        if (request.UserName is not null)
+        {
+            rules.Fail(ErrorCodes.FieldNotAllowed, "user_name",
+                "user_name cannot be changed; create a new user and delete this one.");
+        }
+
+        if (request.Password is not null)
+        {
+            rules.Fail(ErrorCodes.FieldNotAllowed, "password",
+                "password cannot be set here; use POST .../users/{user_id}/actions {\"op_type\":\"RESET_PWD\"}.");
+        }
+
         rules.Length("description", request.Description, 0, 255);
+        rules.PlainText("description", request.Description);
         rules.Length("user_info_map", request.UserInfoMap, 0, 255);
         rules.OneOf("active_type", request.ActiveType, ActiveTypes.All);
         var email = request.UserEmail is null ? null : UserRules.Email(rules, "user_email", request.UserEmail, required: false);
@@ -281,6 +294,8 @@ public sealed class UserService(
                         $"User {user.UserName} has no e-mail address to send a reset link to; set user_email first.");
                 }
 
+                // A reset takes the old password away at once: whoever knew it can no longer use it.
+                user.PasswordHash = null;
                 await IssueTokenAsync(user, ActivationToken.ResetPassword, cancellationToken);
                 break;
         }
@@ -343,6 +358,11 @@ public sealed class UserService(
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == token.UserId, cancellationToken);
+        if (AccountBlocked(user) is { } blocked)
+        {
+            return blocked;
+        }
+
         if (!UserRules.Password(rules, "password", request.Password, user.UserName))
         {
             return rules.ToFailure();
@@ -352,7 +372,6 @@ public sealed class UserService(
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
         user.ActivatedAt ??= now;
         user.NextLoginChangePassword = false;
-        user.Locked = false;
         user.Version++;
         await loginDetails.ForUserAsync(user, cancellationToken);
         var saved = await SaveOneAsync(user, cancellationToken);
@@ -378,6 +397,11 @@ public sealed class UserService(
             || hasher.VerifyHashedPassword(user, user.PasswordHash, request.OldPassword!) == PasswordVerificationResult.Failed)
         {
             return new Failure(FailureKind.Unauthorized, ErrorCodes.SignInFailed, "The username or password is wrong.");
+        }
+
+        if (AccountBlocked(user) is { } blocked)
+        {
+            return blocked;
         }
 
         if (!user.EnableChangePassword)
@@ -413,7 +437,9 @@ public sealed class UserService(
         var phone = UserRules.Phone(rules, prefix + "user_phone", row.UserPhone);
         var expires = UserRules.Expiry(rules, prefix + "account_expires", row.AccountExpires, now, out _);
         rules.Length(prefix + "description", row.Description, 0, 255);
+        rules.PlainText(prefix + "description", row.Description);
         rules.Length(prefix + "alias_name", row.AliasName, 0, 55);
+        rules.PlainText(prefix + "alias_name", row.AliasName);
         rules.Length(prefix + "user_info_map", row.UserInfoMap, 0, 255);
         rules.Length(prefix + "domain", row.Domain, 0, 255);
         CommonRules.EnterpriseProjectId(rules, prefix + "enterprise_project_id", NullIfEmpty(row.EnterpriseProjectId));
@@ -555,6 +581,16 @@ public sealed class UserService(
             .Join(db.UserGroups, m => m.GroupId, g => g.Id, (m, g) => new { m.UserId, g.Name })
             .ToListAsync(cancellationToken);
         return rows.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => g.Select(r => r.Name).Order().ToList());
+    }
+
+    /// <summary>Locked, disabled and expired accounts may not set or change a password.</summary>
+    private Failure? AccountBlocked(User user)
+    {
+        var state = user.Locked ? "locked" : user.Disabled ? "disabled"
+            : user.AccountExpires <= time.GetUtcNow() ? "expired" : null;
+        return state is null
+            ? null
+            : Failure.Forbidden(ErrorCodes.AccountBlocked, $"The account is {state}; ask the administrator to restore it first.");
     }
 
     private static Failure Combine(IReadOnlyList<Failure> failures) => failures[0] with { Others = failures.Skip(1).ToList() };

@@ -73,16 +73,17 @@ public static partial class CommonRules
 
     private static bool TagKey(Rules rules, string field, string key)
     {
-        if (!TagText(rules, field, key, MaxTagKeyLength, allowSlash: false, allowEmpty: false))
-        {
-            return false;
-        }
-
-        if (IsSpace(key[0]) || IsSpace(key[^1]))
+        // Edge spaces first: a key like "\u3000dept" should hear about the space, not about the character set.
+        if (key.Length > 0 && (IsSpace(key[0]) || IsSpace(key[^1])))
         {
             var offending = IsSpace(key[0]) ? key[0] : key[^1];
             rules.Fail(ErrorCodes.FieldFormat, field,
                 $"{field} may not start or end with a space (found U+{(int)offending:X4}).");
+            return false;
+        }
+
+        if (!TagText(rules, field, key, MaxTagKeyLength, allowSlash: false, allowEmpty: false))
+        {
             return false;
         }
 

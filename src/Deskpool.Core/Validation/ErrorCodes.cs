@@ -33,6 +33,7 @@ public static class ErrorCodes
     public const string SignInFailed = "WKS.0018";
     public const string PasswordChangeDisabled = "WKS.0019";
     public const string ImportNotFound = "WKS.00180404";
+    public const string AccountBlocked = "WKS.0020";
 
     /// <summary>User not found (the code the public API uses, with 404 here).</summary>
     public const string UserNotFound = "WKS.00170312";

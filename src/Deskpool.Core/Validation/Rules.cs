@@ -95,6 +95,21 @@ public sealed class Rules
         return false;
     }
 
+    /// <summary>Free text may hold any printable character, but no control characters (line breaks aside).</summary>
+    public bool PlainText(string field, string? value)
+    {
+        foreach (var ch in value ?? "")
+        {
+            if (char.IsControl(ch) && ch is not '\n' and not '\r' and not '\t')
+            {
+                Fail(ErrorCodes.FieldFormat, field, $"{field} may not contain control characters (found U+{(int)ch:X4}).");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The first violation, carrying the others, or null when the request passed.</summary>
     public Failure? ToFailure() =>
         _failures.Count == 0 ? null : _failures[0] with { Others = _failures.Skip(1).ToList() };

@@ -17,14 +17,16 @@ internal static class Body
         where T : class
     {
         T? value;
+        var empty = false;
         try
         {
             await using var body = await ReadBoundedAsync(request, cancellationToken);
+            empty = body.Length == 0;
             value = await JsonSerializer.DeserializeAsync<T>(body, ApiJson.Options, cancellationToken);
         }
         catch (JsonException ex)
         {
-            return Malformed(ex, typeof(T));
+            return Malformed(ex, typeof(T), empty);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode != StatusCodes.Status413PayloadTooLarge)
         {
@@ -60,11 +62,17 @@ internal static class Body
         return buffer;
     }
 
-    private static Failure Malformed(JsonException ex, Type requestType)
+    private static Failure Malformed(JsonException ex, Type requestType, bool empty)
     {
-        if (ex.Path is null or "$" && ex.LineNumber is 0 && ex.BytePositionInLine is 0)
+        if (empty)
         {
             return Failure.Invalid(ErrorCodes.MalformedBody, "body", "The request body is empty; a JSON object is expected.");
+        }
+
+        if (ex.Path is null or "$" && ex.LineNumber is 0 && ex.BytePositionInLine is 0)
+        {
+            return Failure.Invalid(ErrorCodes.MalformedBody, "body",
+                "The request body is not JSON (line 1, position 1); a JSON object is expected.");
         }
 
         var field = FieldOf(ex.Path);

@@ -78,7 +78,7 @@ internal static class PoolsApi
         var query = new QueryReader(http);
         var desktopQuery = new PoolDesktopQuery(
             query.Int("offset", 0, 0, 10_000),
-            query.Int("limit", 10, 1, 100),
+            query.Int("limit", 10, 0, 100) is var limit and > 0 ? limit : 10,
             query.Text("status", 55),
             query.Text("computer_name"),
             query.Text("desktop_ip", 64),

@@ -76,6 +76,15 @@ internal static class DeskpoolHosting
         services.AddScoped<ProjectService>();
         services.AddScoped<Bootstrap>();
         services.Configure<UserAccountOptions>(configuration.GetSection(UserAccountOptions.Section));
+        services.PostConfigure<UserAccountOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.PublicUrl))
+            {
+                var first = (configuration["Urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                o.PublicUrl = first?.Replace("://+", "://localhost", StringComparison.Ordinal)
+                    .Replace("://*", "://localhost", StringComparison.Ordinal) ?? "http://127.0.0.1:5080";
+            }
+        });
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();
         services.AddScoped<UserGroupService>();

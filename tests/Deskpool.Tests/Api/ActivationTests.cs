@@ -169,6 +169,51 @@ public sealed partial class ActivationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JoiningAnAuthorisedGroup_MailsTheLoginDetails()
+    {
+        await Client.WaitForJobAsync(await Client.CreatePoolAsync(Wire.PoolRequest("group-pool", 1)));
+        var poolId = (await Client.PoolByNameAsync("group-pool")).GetProperty("id").GetString();
+        await Client.PostJsonAsync(Wire.Path("groups"), new { group_name = "finance", platform_type = "LOCAL" });
+        var (_, groups) = await Client.GetJsonAsync(Wire.Path("groups?keyword=finance"));
+        var groupId = groups.GetProperty("user_groups")[0].GetProperty("id").GetString();
+        await Client.PostJsonAsync(Wire.Path($"desktop-pools/{poolId}/users"), new
+        {
+            action = "ADD",
+            objects = new[] { new { object_id = groupId, object_name = "finance", object_type = "USER_GROUP", user_group = "users" } },
+        });
+        var user = UserRulesTests.AdminUser("pia");
+        user["user_email"] = "pia@example.com";
+        var (_, created) = await Client.PostJsonAsync(Wire.Path("users"), user);
+
+        await Client.PostJsonAsync(Wire.Path($"groups/{groupId}/actions"),
+            new { op_type = "ADD", user_ids = new[] { created.GetProperty("id").GetString() } });
+
+        Assert.Equal("Your desktops in group-pool are ready", (await WaitForMailAsync("pia@example.com", "group-pool")).Subject);
+    }
+
+    [Fact]
+    public async Task ResetLink_CannotBeUsedByALockedUser_AndTheOldPasswordStopsWorking()
+    {
+        var user = UserRulesTests.AdminUser("rosa");
+        user["user_email"] = "rosa@example.com";
+        var (_, created) = await Client.PostJsonAsync(Wire.Path("users"), user);
+        var id = created.GetProperty("id").GetString();
+
+        await Client.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "RESET_PWD" });
+        var token = TokenOf(await WaitForMailAsync("rosa@example.com", "Reset"));
+        var (oldPassword, _) = await ChangePasswordAsync("rosa", "Str0ng!pass", Password);
+        await Client.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "LOCK" });
+        var (whileLocked, lockedError) = await ActivateAsync(token, Password);
+        await Client.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "UNLOCK" });
+        var (afterUnlock, _) = await ActivateAsync(token, Password);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, oldPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, whileLocked.StatusCode);
+        Assert.Equal("WKS.0020", lockedError.Code());
+        Assert.Equal(HttpStatusCode.NoContent, afterUnlock.StatusCode);
+    }
+
+    [Fact]
     public async Task LoginDetails_ReachUsersAuthorisedAtPurchase_WhenProvisioningEnds()
     {
         await Client.PostJsonAsync(Wire.Path("users"), UserRulesTests.AdminUser("omar"));

@@ -217,6 +217,27 @@ public sealed class GroupAndAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authorize_TheSameObjectTwiceInOneRequest_IsRefused_NotAServerError()
+    {
+        var poolId = await PoolAsync("twice");
+        var alice = await UserAsync("alice");
+
+        var (response, error) = await Client.PostJsonAsync(Wire.Path($"desktop-pools/{poolId}/users"), new
+        {
+            action = "ADD",
+            objects = new[]
+            {
+                new { object_id = alice, object_type = "USER", user_group = "users" },
+                new { object_id = alice, object_type = "USER", user_group = "administrators" },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("WKS.0005", error.Code());
+        Assert.Equal("objects[1].object_id", error.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task DeletingAUser_RemovesItsAuthorisations()
     {
         var poolId = await PoolAsync("cleanup");

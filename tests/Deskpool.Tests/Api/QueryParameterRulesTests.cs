@@ -72,7 +72,7 @@ public sealed class QueryParameterRulesTests(OnePoolFixture fixture) : IClassFix
     [Theory]
     [InlineData("status=FOO", "WKS.0004", "status")]
     [InlineData("status=active", "WKS.0004", "status")]
-    [InlineData("limit=0", "WKS.0003", "limit")]
+    [InlineData("limit=-1", "WKS.0003", "limit")]
     [InlineData("limit=101", "WKS.0003", "limit")]
     [InlineData("limit=x", "WKS.0004", "limit")]
     [InlineData("offset=10001", "WKS.0003", "offset")]

@@ -212,6 +212,22 @@ public sealed class UserImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASheetWithoutTheHeader_OrWithColumnsMoved_IsRefusedWhole()
+    {
+        var noHeader = Build(Row("1", "nh1", "nh1@example.com"));
+        noHeader = Rewrite(noHeader, "Username", "nh0");
+        var moved = Rewrite(Build(Row("1", "mv1", "mv1@example.com")), "Username", "Description");
+
+        var (first, firstError) = await UploadAsync(noHeader);
+        var (second, secondError) = await UploadAsync(moved);
+
+        Assert.Equal(HttpStatusCode.BadRequest, first.StatusCode);
+        Assert.Contains("header", firstError.Message(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Equal("file", secondError.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task UnknownImport_IsNotFound()
     {
         var (response, error) = await Client.PostJsonAsync(Wire.Path("users/import/no-such-import/confirm"), null);
@@ -250,6 +266,23 @@ public sealed class UserImportTests : IAsyncLifetime
         var response = await Client.PostAsync(new Uri(Wire.Path("users/import"), UriKind.Relative), form);
         var text = await response.Content.ReadAsStringAsync();
         return (response, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Replaces one shared string of a workbook (here: a header cell) with another text.</summary>
+    private static byte[] Rewrite(byte[] workbook, string from, string to)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(workbook);
+        using (var document = SpreadsheetDocument.Open(stream, true))
+        {
+            var table = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable;
+            foreach (var text in table.Descendants<Text>().Where(t => t.Text == from))
+            {
+                text.Text = to;
+            }
+        }
+
+        return stream.ToArray();
     }
 
     private static byte[] ZipWithoutWorkbook()

@@ -264,6 +264,45 @@ public sealed class UserRulesTests(UserRulesTests.Server fixture) : IClassFixtur
         Assert.True(detail.GetProperty("user_detail").GetProperty("disabled").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("user_name", "\"renamed\"")]
+    [InlineData("password", "\"Xyz!2026abcd\"")]
+    public async Task Update_OfNameOrPassword_IsRefused_NotIgnored(string field, string json)
+    {
+        var (_, created) = await CreateAsync(AdminUser($"fixed-{field.Length}"));
+        var id = created.GetProperty("id").GetString();
+
+        var (response, error) = await Client.CallAsync(HttpMethod.Put, Wire.Path($"users/{id}"), $"{{\"{field}\":{json}}}");
+
+        AssertRefused(response, error, "WKS.0005", field);
+    }
+
+    [Fact]
+    public async Task LockedUser_CannotChangeThePassword()
+    {
+        var (_, created) = await CreateAsync(AdminUser("locked-out"));
+        await Client.PostJsonAsync(Wire.Path($"users/{created.GetProperty("id").GetString()}/actions"), new { op_type = "LOCK" });
+
+        var (response, error) = await fixture.Instance.ClientFor(null).PostJsonAsync("/v2/end-user/password", new
+        {
+            project_id = TestServer.ProjectA, user_name = "locked-out", old_password = GoodPassword, new_password = "An0ther!pass",
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("WKS.0020", error.Code());
+    }
+
+    [Fact]
+    public async Task Description_WithControlCharacters_IsRefused()
+    {
+        var user = AdminUser("ctrl-chars");
+        user["description"] = "a\u0000b\u001b[31m";
+
+        var (response, error) = await CreateAsync(user);
+
+        AssertRefused(response, error, "WKS.0004", "description");
+    }
+
     [Fact]
     public async Task LockAndUnlock_AreReflectedInTheDetail()
     {

@@ -81,12 +81,30 @@ public static class UserSheet
             var strings = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(i => i.InnerText).ToList() ?? [];
             var dateStyles = DateStyleIndexes(workbook);
             var rows = new List<SheetRow>();
+            var sawHeader = false;
+            var seenRows = new HashSet<int>();
             foreach (var row in sheet.Worksheet.Descendants<Row>())
             {
                 var number = (int)(row.RowIndex?.Value ?? (uint)(rows.Count + 2));
                 if (number == 1)
                 {
+                    if (HeaderProblem(row, strings) is { } wrongHeader)
+                    {
+                        return wrongHeader;
+                    }
+
+                    sawHeader = true;
                     continue;
+                }
+
+                if (!sawHeader)
+                {
+                    return MissingHeader();
+                }
+
+                if (!seenRows.Add(number))
+                {
+                    return Failure.Invalid(ErrorCodes.FieldFormat, "file", $"The sheet describes row {number} twice; the file is damaged.");
                 }
 
                 var record = ReadRow(row, number, strings, dateStyles);
@@ -114,6 +132,25 @@ public static class UserSheet
         }
     }
 
+    /// <summary>The first row must name the template's columns, in order, so that no column is read as another.</summary>
+    private static Failure? HeaderProblem(Row row, List<string> strings)
+    {
+        var cells = row.Elements<Cell>().ToDictionary(c => ColumnIndex(c.CellReference?.Value), c => c);
+        for (var i = 0; i < Headers.Length; i++)
+        {
+            var text = cells.TryGetValue(i, out var cell) ? CellText(cell, strings, [], isDate: false).Text?.Trim() : null;
+            if (!string.Equals(text, Headers[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return MissingHeader();
+            }
+        }
+
+        return null;
+    }
+
+    private static Failure MissingHeader() => Failure.Invalid(ErrorCodes.FieldFormat, "file",
+        $"The first row must be the template's header: {string.Join(" | ", Headers)}. Download the template and keep its columns.");
+
     private static SheetRow? ReadRow(Row row, int number, List<string> strings, HashSet<uint> dateStyles)
     {
         var values = new string?[Fields.Length];
@@ -126,7 +163,7 @@ public static class UserSheet
                 continue;
             }
 
-            var field = $"row {number} {Fields[column]}";
+            var field = Fields[column];
             var (text, problem) = CellText(cell, strings, dateStyles, column == 4);
             if (problem is not null)
             {
@@ -170,7 +207,7 @@ public static class UserSheet
 
         if (type == CellValues.Boolean)
         {
-            return (raw == "1" ? "TRUE" : "FALSE", null);
+            return (null, "a TRUE/FALSE cell cannot be a user field; type the value as text");
         }
 
         if (type == CellValues.String)
