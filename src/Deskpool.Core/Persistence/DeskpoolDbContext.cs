@@ -1,5 +1,6 @@
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Jobs;
+using Deskpool.Core.Metering;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
@@ -31,6 +32,14 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     public DbSet<NamingPolicy> NamingPolicies => Set<NamingPolicy>();
 
     public DbSet<NameSequence> NameSequences => Set<NameSequence>();
+
+    public DbSet<PriceList> PriceLists => Set<PriceList>();
+
+    public DbSet<Price> Prices => Set<Price>();
+
+    public DbSet<PoolHourCost> PoolHourCosts => Set<PoolHourCost>();
+
+    public DbSet<MeterProgress> MeterProgress => Set<MeterProgress>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

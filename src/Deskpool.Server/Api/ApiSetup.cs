@@ -58,6 +58,7 @@ internal static partial class ApiSetup
         project.MapCatalogApi();
         project.MapNamingPoliciesApi();
         project.MapProjectApi();
+        project.MapCostsApi();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Jobs;
+using Deskpool.Core.Metering;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
@@ -30,6 +31,8 @@ internal static class DeskpoolHosting
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
         services.Configure<TenancyOptions>(configuration.GetSection(TenancyOptions.Section));
         services.Configure<JobRunnerOptions>(configuration.GetSection(JobRunnerOptions.Section));
+        services.Configure<PricingOptions>(configuration.GetSection(PricingOptions.Section));
+        services.Configure<MeteringOptions>(configuration.GetSection(MeteringOptions.Section));
         services.Configure<SimulatedDriverOptions>(configuration.GetSection(SimulatedDriverOptions.Section));
         services.AddOptions<SimulatedDriverOptions>().PostConfigure<IOptions<DeskpoolOptions>>((o, deskpool) =>
             o.StatePath = Path.GetFullPath(o.StatePath ?? Path.Combine(deskpool.Value.DataDirectory, "simulated-hypervisor.db")));
@@ -57,8 +60,12 @@ internal static class DeskpoolHosting
         services.AddScoped<JobQueries>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Bootstrap>();
+        services.AddScoped<PriceListRecorder>();
+        services.AddScoped<MeterRollup>();
+        services.AddScoped<CostReports>();
 
         services.AddHostedService<JobWorker>();
+        services.AddHostedService<MeterWorker>();
 
         services.AddDeskpoolApi();
         return builder;
@@ -85,6 +92,12 @@ internal static class DeskpoolHosting
         }
 
         await scope.ServiceProvider.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
+        if (!migrate && await scope.ServiceProvider.GetRequiredService<PriceListRecorder>()
+                .RecordConfiguredAsync(CancellationToken.None) is { } pricing)
+        {
+            await Console.Error.WriteLineAsync("deskpool-server: " + pricing);
+            return false;
+        }
 
         // Resolving these now turns a bad catalogue or a zone without a driver into a clear start-up error.
         _ = app.Services.GetRequiredService<ComputeDrivers>();

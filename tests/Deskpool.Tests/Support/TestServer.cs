@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Deskpool.Drivers.Simulated;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Deskpool.Tests.Support;
@@ -22,7 +23,7 @@ public sealed class TestServer : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private TestServer(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
+    private TestServer(string dataDirectory, IReadOnlyDictionary<string, string?> settings, TimeProvider? time)
     {
         DataDirectory = dataDirectory;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -30,6 +31,11 @@ public sealed class TestServer : IAsyncDisposable
             foreach (var (key, value) in Settings(dataDirectory, settings))
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (time is not null)
+            {
+                builder.ConfigureTestServices(services => services.AddSingleton(time));
             }
         });
         Client = ClientFor(TokenA);
@@ -43,12 +49,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public SimulatedComputeDriver Driver => Services.GetRequiredService<SimulatedComputeDriver>();
 
-    /// <summary>Starts a server in a new data folder, or in <paramref name="dataDirectory"/> to restart on old data.</summary>
+    /// <summary>
+    /// Starts a server in a new data folder, or in <paramref name="dataDirectory"/> to restart on old
+    /// data; with <paramref name="time"/> (a fake clock) the server reads time from it.
+    /// </summary>
     public static async Task<TestServer> StartAsync(
-        IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null)
+        IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
     {
         dataDirectory ??= NewDataDirectory();
-        var server = new TestServer(dataDirectory, settings ?? new Dictionary<string, string?>());
+        var server = new TestServer(dataDirectory, settings ?? new Dictionary<string, string?>(), time);
         using var probe = await server.Client.GetAsync(new Uri($"/v2/{ProjectA}/products", UriKind.Relative));
         probe.EnsureSuccessStatusCode();
         return server;

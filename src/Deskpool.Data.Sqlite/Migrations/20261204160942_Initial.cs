@@ -54,6 +54,20 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "meter_progress",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    MeteredUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastChangeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meter_progress", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "name_sequences",
                 columns: table => new
                 {
@@ -65,6 +79,38 @@ namespace Deskpool.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_name_sequences", x => new { x.ProjectId, x.Prefix });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pool_hour_costs",
+                columns: table => new
+                {
+                    PoolId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HourStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RunningSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskGbSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputeAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: false),
+                    DiskAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pool_hour_costs", x => new { x.PoolId, x.HourStart });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "price_lists",
+                columns: table => new
+                {
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    EffectiveFrom = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_price_lists", x => x.Revision);
                 });
 
             migrationBuilder.CreateTable(
@@ -114,6 +160,26 @@ namespace Deskpool.Data.Sqlite.Migrations
                         column: x => x.JobId,
                         principalTable: "jobs",
                         principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "prices",
+                columns: table => new
+                {
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Item = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "TEXT", precision: 20, scale: 8, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_prices", x => new { x.Revision, x.Kind, x.Item });
+                    table.ForeignKey(
+                        name: "FK_prices_price_lists_Revision",
+                        column: x => x.Revision,
+                        principalTable: "price_lists",
+                        principalColumn: "Revision",
                         onDelete: ReferentialAction.Cascade);
                 });
 
@@ -289,6 +355,16 @@ namespace Deskpool.Data.Sqlite.Migrations
                 column: "Status");
 
             migrationBuilder.CreateIndex(
+                name: "IX_pool_hour_costs_HourStart",
+                table: "pool_hour_costs",
+                column: "HourStart");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_hour_costs_ProjectId_HourStart",
+                table: "pool_hour_costs",
+                columns: new[] { "ProjectId", "HourStart" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pools_ProjectId_Name",
                 table: "pools",
                 columns: new[] { "ProjectId", "Name" },
@@ -329,13 +405,25 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "desktop_state_changes");
 
             migrationBuilder.DropTable(
+                name: "meter_progress");
+
+            migrationBuilder.DropTable(
                 name: "name_sequences");
+
+            migrationBuilder.DropTable(
+                name: "pool_hour_costs");
+
+            migrationBuilder.DropTable(
+                name: "prices");
 
             migrationBuilder.DropTable(
                 name: "sub_jobs");
 
             migrationBuilder.DropTable(
                 name: "desktops");
+
+            migrationBuilder.DropTable(
+                name: "price_lists");
 
             migrationBuilder.DropTable(
                 name: "jobs");
