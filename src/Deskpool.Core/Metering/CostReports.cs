@@ -126,10 +126,10 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
         var end = context.End.ToUnixTimeMilliseconds();
         for (var attempt = 0; ; attempt++)
         {
-            var (reach, version) = attempt < ConsistentReadAttempts
+            var reach = attempt < ConsistentReadAttempts
                 ? await MeterRollup.ReachAsync(db, cancellationToken)
-                : (null, 0);
-            var rolledTo = Math.Clamp(reach ?? from, from, Math.Max(from, Meter.FloorHour(end)));
+                : new Reach(null, 0, false);
+            var rolledTo = Math.Clamp(reach.Until ?? from, from, Math.Max(from, Meter.FloorHour(end)));
             var sums = new Dictionary<(string, long), Tally>();
             if (rolledTo > from)
             {
@@ -152,13 +152,14 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
             var source = new MeterSource(db);
             var liveFrom = DateTimeOffset.FromUnixTimeMilliseconds(rolledTo);
             var scope = source.InScope(db.Desktops.Where(d => d.ProjectId == context.ProjectId), liveFrom, context.End);
+            var read = new MeterRead(StatesFromCursors: reach.CursorsAtUntil && rolledTo == reach.Until, FewDesktops: false);
             await source.RunAsync(scope, liveFrom, context.End, context.Prices, line =>
             {
                 ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, (line.PoolId, line.HourStart), out _);
                 tally.Add(line);
-            }, cancellationToken);
+            }, read, cancellationToken);
 
-            if (attempt >= ConsistentReadAttempts || await MeterRollup.VersionAsync(db, cancellationToken) == version)
+            if (attempt >= ConsistentReadAttempts || await MeterRollup.VersionAsync(db, cancellationToken) == reach.Version)
             {
                 return sums;
             }
@@ -230,7 +231,7 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
 
                 ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(buckets, context.Bucket(line.HourStart), out _);
                 bucket.Add(line);
-            }, cancellationToken);
+            }, new MeterRead(StatesFromCursors: false, FewDesktops: true), cancellationToken);
 
         var groups = page.Select(d =>
         {

@@ -44,18 +44,44 @@ internal readonly record struct UsageLine(
 /// <summary>
 /// The metering rule as a pure function of a desktop's state history and the price rates: no
 /// clock, no database, no memory of earlier calls, so a restart, a second node or a later report
-/// computes the same lines from the same history.
+/// computes the same lines from the same history. Meters [from, end).
 /// </summary>
 internal sealed class Meter(long from, long end, Action<UsageLine> emit)
 {
     public const long HourMs = 3_600_000;
 
     /// <summary>Price units are 1e-8 of the currency and rates are per hour; amounts are in 1e-6.</summary>
-    private const long MicrosDivisor = PriceBook.UnitsPerCurrency / 1_000_000 * 3600;
+    internal const long MicrosDivisor = PriceBook.UnitsPerCurrency / 1_000_000 * 3600;
 
-    private string _desktopId = "";
-    private string _poolId = "";
-    private PoolRates _rates = null!;
+    public static long FloorHour(long instant) => instant - (instant % HourMs);
+
+    /// <summary>Meters one desktop; <paramref name="changes"/> are its changes inside the range, in order.</summary>
+    public (DesktopState? State, bool HasRun) Run(
+        MeteredDesktop desktop, PoolRates rates, IReadOnlyList<MeteredChange> changes)
+    {
+        var meter = Start(desktop, rates);
+        foreach (var change in changes)
+        {
+            meter.Apply(change);
+        }
+
+        return meter.Finish();
+    }
+
+    /// <summary>A meter for one desktop, to feed its changes one at a time (interleaved with other desktops').</summary>
+    public DesktopMeter Start(MeteredDesktop desktop, PoolRates rates) => new(desktop, rates, from, end, emit);
+}
+
+/// <summary>Meters one desktop from its state at the range's start, change by change.</summary>
+internal sealed class DesktopMeter
+{
+    private readonly MeteredDesktop _desktop;
+    private readonly PoolRates _rates;
+    private readonly long _end;
+    private readonly Action<UsageLine> _emit;
+    private DesktopState? _state;
+    private bool _hasRun;
+    private long _at;
     private int _rate;
     private long _hour = long.MinValue;
     private long _runningSeconds;
@@ -63,43 +89,46 @@ internal sealed class Meter(long from, long end, Action<UsageLine> emit)
     private Int128 _computeUnits;
     private Int128 _diskUnits;
 
-    public static long FloorHour(long instant) => instant - (instant % HourMs);
-
-    /// <summary>Meters one desktop over [from, end); <paramref name="changes"/> are those in the range, in order.</summary>
-    public void Run(MeteredDesktop desktop, PoolRates rates, IReadOnlyList<MeteredChange> changes)
+    public DesktopMeter(MeteredDesktop desktop, PoolRates rates, long from, long end, Action<UsageLine> emit)
     {
-        _desktopId = desktop.Id;
-        _poolId = desktop.PoolId;
+        _desktop = desktop;
         _rates = rates;
-        _rate = 0;
-        _hour = long.MinValue;
-
-        var state = desktop.StateAtStart;
-        var hasRun = desktop.RanBeforeStart;
-        var at = from;
-        foreach (var change in changes)
-        {
-            // Changes come ordered by instant; clamping keeps a stray one from counting a second twice.
-            var next = Math.Clamp(change.At, at, end);
-            Accrue(at, next, state, hasRun);
-            at = next;
-            state = change.To;
-            hasRun |= change.To == DesktopState.Running;
-        }
-
-        Accrue(at, end, state, hasRun);
-        Flush();
+        _end = end;
+        _emit = emit;
+        _state = desktop.StateAtStart;
+        _hasRun = desktop.RanBeforeStart;
+        _at = from;
     }
 
-    private void Accrue(long start, long stop, DesktopState? state, bool hasRun)
+    /// <summary>Takes the next change; changes must come in the order they happened.</summary>
+    public void Apply(MeteredChange change)
     {
-        if (state is not { } s || start >= stop)
+        // Clamping keeps a stray out-of-order change from counting a second twice.
+        var next = Math.Clamp(change.At, _at, _end);
+        Accrue(_at, next);
+        _at = next;
+        _state = change.To;
+        _hasRun |= change.To == DesktopState.Running;
+    }
+
+    /// <summary>Meters up to the end of the range, emits the last line, and says where the desktop stands then.</summary>
+    public (DesktopState? State, bool HasRun) Finish()
+    {
+        Accrue(_at, _end);
+        _at = _end;
+        Flush();
+        return (_state, _hasRun);
+    }
+
+    private void Accrue(long start, long stop)
+    {
+        if (_state is not { } state || start >= stop)
         {
             return;
         }
 
-        var compute = BillableStates.BillsCompute(s);
-        var disks = BillableStates.HasDisks(s, hasRun);
+        var compute = BillableStates.BillsCompute(state);
+        var disks = BillableStates.HasDisks(state, _hasRun);
         if (!compute && !disks)
         {
             return;
@@ -112,8 +141,8 @@ internal sealed class Meter(long from, long end, Action<UsageLine> emit)
                 _rate++;
             }
 
-            var hour = FloorHour(start);
-            var pieceEnd = Math.Min(stop, hour + HourMs);
+            var hour = Meter.FloorHour(start);
+            var pieceEnd = Math.Min(stop, hour + Meter.HourMs);
             if (_rate + 1 < _rates.From.Length)
             {
                 pieceEnd = Math.Min(pieceEnd, _rates.From[_rate + 1]);
@@ -148,7 +177,7 @@ internal sealed class Meter(long from, long end, Action<UsageLine> emit)
     {
         if (_hour != long.MinValue && (_runningSeconds > 0 || _diskSeconds > 0))
         {
-            emit(new UsageLine(_desktopId, _poolId, _hour, _runningSeconds, _diskSeconds * _rates.TotalDiskGb,
+            _emit(new UsageLine(_desktop.Id, _desktop.PoolId, _hour, _runningSeconds, _diskSeconds * _rates.TotalDiskGb,
                 RoundHalfUp(_computeUnits), RoundHalfUp(_diskUnits)));
         }
 
@@ -159,5 +188,6 @@ internal sealed class Meter(long from, long end, Action<UsageLine> emit)
         _diskUnits = 0;
     }
 
-    private static long RoundHalfUp(Int128 units) => (long)((units + (MicrosDivisor / 2)) / MicrosDivisor);
+    private static long RoundHalfUp(Int128 units) =>
+        (long)((units + (Meter.MicrosDivisor / 2)) / Meter.MicrosDivisor);
 }

@@ -39,3 +39,17 @@ public sealed class MeterProgress
 
     public long Version { get; set; }
 }
+
+/// <summary>
+/// Where a desktop stood at the roll-ups' reach (<see cref="MeterProgress.MeteredUntil"/>), written
+/// with them in one transaction, so that metering onward from the reach need not look each
+/// desktop's last change up in the history. Desktops deleted by then have none.
+/// </summary>
+public sealed class MeterCursor
+{
+    public required string DesktopId { get; init; }
+
+    public Desktops.DesktopState State { get; init; }
+
+    public bool HasRun { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Deskpool.Core.Desktops;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -39,7 +40,8 @@ public sealed partial class MeterRollup(
         var until = Math.Min(closable, first + (Math.Max(1, _options.MaxHoursPerRound) * Meter.HourMs));
         var from = DateTimeOffset.FromUnixTimeMilliseconds(first);
         var to = DateTimeOffset.FromUnixTimeMilliseconds(until);
-        var rows = await ComputeAsync(from, to, cancellationToken);
+        var fromCursors = first == progress.MeteredUntil?.ToUnixTimeMilliseconds();
+        var (rows, cursors) = await ComputeAsync(from, to, fromCursors, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var advanced = await db.MeterProgress
@@ -57,7 +59,9 @@ public sealed partial class MeterRollup(
         // Everything from the first recomputed hour on goes: rows past the new reach may be stale
         // (a clock that ran ahead) and are rebuilt by later rounds.
         await db.PoolHourCosts.Where(c => c.HourStart >= from).ExecuteDeleteAsync(cancellationToken);
+        await db.MeterCursors.ExecuteDeleteAsync(cancellationToken);
         db.PoolHourCosts.AddRange(rows);
+        db.MeterCursors.AddRange(cursors);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
@@ -71,29 +75,46 @@ public sealed partial class MeterRollup(
     /// The instant before which the roll-ups can be trusted: their reach, or the start of the hour
     /// of an earlier-dated change written after they were made. Null when nothing is rolled up.
     /// </summary>
-    internal static async Task<(long? Until, long Version)> ReachAsync(DeskpoolDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Reach> ReachAsync(DeskpoolDbContext db, CancellationToken cancellationToken)
     {
         var progress = await db.MeterProgress.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        if (progress?.MeteredUntil is not { } until)
+        if (progress?.MeteredUntil is not { } metered)
         {
-            return (null, progress?.Version ?? -1);
+            return new Reach(null, progress?.Version ?? -1, false);
         }
 
-        var late = await LateChangeAsync(db, progress, cancellationToken);
-        var reach = late is { } l ? Math.Min(Meter.FloorHour(l), until.ToUnixTimeMilliseconds()) : until.ToUnixTimeMilliseconds();
-        return (reach, progress.Version);
+        var until = metered.ToUnixTimeMilliseconds();
+        return await LateChangeAsync(db, progress, cancellationToken) is { } late
+            ? new Reach(Math.Min(Meter.FloorHour(late), until), progress.Version, false)
+            : new Reach(until, progress.Version, true);
     }
 
     internal static async Task<long> VersionAsync(DeskpoolDbContext db, CancellationToken cancellationToken) =>
         await db.MeterProgress.AsNoTracking().Select(p => (long?)p.Version).FirstOrDefaultAsync(cancellationToken) ?? -1;
 
+    /// <summary>The earliest instant of a change written after the roll-ups but dated before their reach, if any.</summary>
     private static async Task<long?> LateChangeAsync(DeskpoolDbContext db, MeterProgress progress, CancellationToken cancellationToken)
     {
-        var until = progress.MeteredUntil;
-        var late = await db.DesktopStateChanges
-            .Where(h => h.Id > progress.LastChangeId && h.At < until)
-            .MinAsync(h => (DateTimeOffset?)h.At, cancellationToken);
-        return late?.ToUnixTimeMilliseconds();
+        // Only the changes written since the last roll-up are read, in the order of their ids (the
+        // primary key); a filter on the instant here would lead the database to the instant's
+        // index and through the whole history instead.
+        var until = progress.MeteredUntil!.Value.ToUnixTimeMilliseconds();
+        var recent = db.DesktopStateChanges
+            .Where(h => h.Id > progress.LastChangeId)
+            .OrderBy(h => h.Id)
+            .Select(h => h.At)
+            .AsAsyncEnumerable();
+        long? late = null;
+        await foreach (var at in recent.WithCancellation(cancellationToken))
+        {
+            var instant = at.ToUnixTimeMilliseconds();
+            if (instant < until && (late is null || instant < late))
+            {
+                late = instant;
+            }
+        }
+
+        return late;
     }
 
     private async Task<long?> StartAsync(MeterProgress progress, CancellationToken cancellationToken)
@@ -113,21 +134,32 @@ public sealed partial class MeterRollup(
         return until.ToUnixTimeMilliseconds();
     }
 
-    private async Task<List<PoolHourCost>> ComputeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<(List<PoolHourCost> Rows, List<MeterCursor> Cursors)> ComputeAsync(
+        DateTimeOffset from, DateTimeOffset to, bool fromCursors, CancellationToken cancellationToken)
     {
         var prices = await PriceBook.LoadAsync(db, cancellationToken);
         var source = new MeterSource(db);
         var sums = new Dictionary<(string PoolId, long Hour), Tally>();
+        var cursors = new List<MeterCursor>();
         await source.RunAsync(source.InScope(db.Desktops, from, to), from, to, prices, line =>
-        {
-            ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, (line.PoolId, line.HourStart), out _);
-            tally.Add(line);
-        }, cancellationToken);
+            {
+                ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, (line.PoolId, line.HourStart), out _);
+                tally.Add(line);
+            },
+            new MeterRead(StatesFromCursors: fromCursors, FewDesktops: false),
+            cancellationToken,
+            (desktopId, state, hasRun) =>
+            {
+                if (state is { } s && s != DesktopState.Deleted)
+                {
+                    cursors.Add(new MeterCursor { DesktopId = desktopId, State = s, HasRun = hasRun });
+                }
+            });
 
         var projects = await db.Pools.IgnoreQueryFilters().AsNoTracking()
             .Select(p => new { p.Id, p.ProjectId })
             .ToDictionaryAsync(p => p.Id, p => p.ProjectId, StringComparer.Ordinal, cancellationToken);
-        return sums.Select(s => new PoolHourCost
+        var rows = sums.Select(s => new PoolHourCost
         {
             PoolId = s.Key.PoolId,
             ProjectId = projects[s.Key.PoolId],
@@ -137,6 +169,7 @@ public sealed partial class MeterRollup(
             ComputeAmount = Money.FromMicros(s.Value.ComputeMicros),
             DiskAmount = Money.FromMicros(s.Value.DiskMicros),
         }).ToList();
+        return (rows, cursors);
     }
 
     private async Task<MeterProgress> LoadProgressAsync(CancellationToken cancellationToken)
@@ -173,6 +206,12 @@ public sealed partial class MeterRollup(
         public static partial void LateChange(ILogger logger, DateTimeOffset at, DateTimeOffset until);
     }
 }
+
+/// <summary>
+/// How far reports may trust the roll-ups (<see cref="Until"/>, Unix ms), the progress row's version
+/// to check a read against, and whether the cursors describe the desktops exactly at <see cref="Until"/>.
+/// </summary>
+internal readonly record struct Reach(long? Until, long Version, bool CursorsAtUntil);
 
 /// <summary>Running sums of bill lines; amounts in millionths of the currency.</summary>
 internal struct Tally

@@ -51,3 +51,13 @@ internal sealed class MeterProgressConfiguration : IEntityTypeConfiguration<Mete
         builder.Property(p => p.Version).IsConcurrencyToken();
     }
 }
+
+internal sealed class MeterCursorConfiguration : IEntityTypeConfiguration<MeterCursor>
+{
+    public void Configure(EntityTypeBuilder<MeterCursor> builder)
+    {
+        builder.ToTable("meter_cursors");
+        builder.HasKey(c => c.DesktopId);
+        builder.Property(c => c.DesktopId).HasMaxLength(64);
+    }
+}

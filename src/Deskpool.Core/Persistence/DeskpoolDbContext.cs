@@ -41,6 +41,8 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
 
     public DbSet<MeterProgress> MeterProgress => Set<MeterProgress>();
 
+    public DbSet<MeterCursor> MeterCursors => Set<MeterCursor>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();

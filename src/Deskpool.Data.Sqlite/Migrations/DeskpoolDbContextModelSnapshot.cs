@@ -114,6 +114,8 @@ namespace Deskpool.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("DesktopId", "At");
 
                     b.ToTable("desktop_state_changes", (string)null);
@@ -261,6 +263,25 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.HasIndex("Status", "LeaseUntil");
 
                     b.ToTable("sub_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.MeterCursor", b =>
+                {
+                    b.Property<string>("DesktopId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DesktopId");
+
+                    b.ToTable("meter_cursors", (string)null);
                 });
 
             modelBuilder.Entity("Deskpool.Core.Metering.MeterProgress", b =>

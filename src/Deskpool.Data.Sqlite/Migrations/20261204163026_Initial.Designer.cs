@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Deskpool.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DeskpoolDbContext))]
-    [Migration("20261204160942_Initial")]
+    [Migration("20261204163026_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -116,6 +116,8 @@ namespace Deskpool.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("At");
 
                     b.HasIndex("DesktopId", "At");
 
@@ -264,6 +266,25 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.HasIndex("Status", "LeaseUntil");
 
                     b.ToTable("sub_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.MeterCursor", b =>
+                {
+                    b.Property<string>("DesktopId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DesktopId");
+
+                    b.ToTable("meter_cursors", (string)null);
                 });
 
             modelBuilder.Entity("Deskpool.Core.Metering.MeterProgress", b =>

@@ -54,6 +54,19 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "meter_cursors",
+                columns: table => new
+                {
+                    DesktopId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    HasRun = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meter_cursors", x => x.DesktopId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "meter_progress",
                 columns: table => new
                 {
@@ -323,6 +336,11 @@ namespace Deskpool.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_desktop_state_changes_At",
+                table: "desktop_state_changes",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_desktop_state_changes_DesktopId_At",
                 table: "desktop_state_changes",
                 columns: new[] { "DesktopId", "At" });
@@ -403,6 +421,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "desktop_state_changes");
+
+            migrationBuilder.DropTable(
+                name: "meter_cursors");
 
             migrationBuilder.DropTable(
                 name: "meter_progress");
