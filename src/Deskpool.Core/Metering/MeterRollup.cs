@@ -77,7 +77,8 @@ public sealed partial class MeterRollup(
     /// </summary>
     internal static async Task<Reach> ReachAsync(DeskpoolDbContext db, CancellationToken cancellationToken)
     {
-        var progress = await db.MeterProgress.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var progress = await db.MeterProgress.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Id == MeterProgress.SingletonId, cancellationToken);
         if (progress?.MeteredUntil is not { } metered)
         {
             return new Reach(null, progress?.Version ?? -1, false);
@@ -90,7 +91,8 @@ public sealed partial class MeterRollup(
     }
 
     internal static async Task<long> VersionAsync(DeskpoolDbContext db, CancellationToken cancellationToken) =>
-        await db.MeterProgress.AsNoTracking().Select(p => (long?)p.Version).FirstOrDefaultAsync(cancellationToken) ?? -1;
+        await db.MeterProgress.AsNoTracking().Where(p => p.Id == MeterProgress.SingletonId)
+            .Select(p => (long?)p.Version).FirstOrDefaultAsync(cancellationToken) ?? -1;
 
     /// <summary>The earliest instant of a change written after the roll-ups but dated before their reach, if any.</summary>
     private static async Task<long?> LateChangeAsync(DeskpoolDbContext db, MeterProgress progress, CancellationToken cancellationToken)
@@ -174,7 +176,8 @@ public sealed partial class MeterRollup(
 
     private async Task<MeterProgress> LoadProgressAsync(CancellationToken cancellationToken)
     {
-        var progress = await db.MeterProgress.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var progress = await db.MeterProgress.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Id == MeterProgress.SingletonId, cancellationToken);
         if (progress is not null)
         {
             return progress;
@@ -191,7 +194,7 @@ public sealed partial class MeterRollup(
         }
 
         db.ChangeTracker.Clear();
-        return await db.MeterProgress.AsNoTracking().FirstAsync(cancellationToken);
+        return await db.MeterProgress.AsNoTracking().FirstAsync(p => p.Id == MeterProgress.SingletonId, cancellationToken);
     }
 
     private static partial class Log

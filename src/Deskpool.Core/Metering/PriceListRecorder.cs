@@ -138,7 +138,8 @@ public sealed partial class PriceListRecorder(
     private async Task<bool> TryRecordAsync(PricingOptions configured, PriceList? latest, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var reach = await db.MeterProgress.AsNoTracking().Select(p => p.MeteredUntil).FirstOrDefaultAsync(cancellationToken);
+        var reach = await db.MeterProgress.AsNoTracking().Where(p => p.Id == MeterProgress.SingletonId)
+            .Select(p => p.MeteredUntil).FirstOrDefaultAsync(cancellationToken);
         var effective = new[] { now, reach ?? now, latest?.EffectiveFrom ?? now }.Max();
         var list = new PriceList
         {
