@@ -72,7 +72,11 @@ public sealed class Desktop
         return desktop;
     }
 
-    /// <summary>Moves to a new state, recording when and why; refuses a move the state machine forbids.</summary>
+    /// <summary>
+    /// Moves to a new state, recording when and why; refuses a move the state machine forbids. A move
+    /// is never dated before the move it follows, so a clock that jumped back (or a node whose clock
+    /// lags) cannot reorder the history that metering reads.
+    /// </summary>
     public void MoveTo(DesktopState next, DateTimeOffset now, string? reason = null)
     {
         if (next == State)
@@ -85,9 +89,10 @@ public sealed class Desktop
             throw new InvalidOperationException($"Desktop {ComputerName} cannot move from {State} to {next}.");
         }
 
-        History.Add(new DesktopStateChange { DesktopId = Id, From = State, To = next, At = now, Reason = reason });
+        var at = now < StateChangedAt ? StateChangedAt : now;
+        History.Add(new DesktopStateChange { DesktopId = Id, From = State, To = next, At = at, Reason = reason });
         State = next;
-        StateChangedAt = now;
+        StateChangedAt = at;
         if (next == DesktopState.Deleted)
         {
             IpAddress = null;

@@ -1,6 +1,7 @@
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Mail;
+using Deskpool.Core.Metering;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
@@ -35,6 +36,7 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     public DbSet<NameSequence> NameSequences => Set<NameSequence>();
 
     public DbSet<MailMessage> MailMessages => Set<MailMessage>();
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<ActivationToken> ActivationTokens => Set<ActivationToken>();
@@ -46,6 +48,16 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     public DbSet<PoolAuthorization> PoolAuthorizations => Set<PoolAuthorization>();
 
     public DbSet<Users.Import.UserImport> UserImports => Set<Users.Import.UserImport>();
+
+    public DbSet<PriceList> PriceLists => Set<PriceList>();
+
+    public DbSet<Price> Prices => Set<Price>();
+
+    public DbSet<PoolHourCost> PoolHourCosts => Set<PoolHourCost>();
+
+    public DbSet<MeterProgress> MeterProgress => Set<MeterProgress>();
+
+    public DbSet<MeterCursor> MeterCursors => Set<MeterCursor>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -80,6 +80,7 @@ internal sealed class DesktopStateChangeConfiguration : IEntityTypeConfiguration
     {
         builder.ToTable("desktop_state_changes");
         builder.HasIndex(h => new { h.DesktopId, h.At });
+        builder.HasIndex(h => h.At);
         builder.Property(h => h.Reason).HasMaxLength(1000);
     }
 }

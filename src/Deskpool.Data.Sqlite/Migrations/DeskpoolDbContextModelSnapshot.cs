@@ -114,6 +114,8 @@ namespace Deskpool.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("DesktopId", "At");
 
                     b.ToTable("desktop_state_changes", (string)null);
@@ -348,6 +350,130 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("mail_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.MeterCursor", b =>
+                {
+                    b.Property<string>("DesktopId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DesktopId");
+
+                    b.ToTable("meter_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.MeterProgress", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MeteredUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("meter_progress", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.PoolHourCost", b =>
+                {
+                    b.Property<string>("PoolId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("ComputeAmount")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("DiskAmount")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DiskGbSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RunningSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PoolId", "HourStart");
+
+                    b.HasIndex("HourStart");
+
+                    b.HasIndex("ProjectId", "HourStart");
+
+                    b.ToTable("pool_hour_costs", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.Price", b =>
+                {
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Item")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("UnitPrice")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Revision", "Kind", "Item");
+
+                    b.ToTable("prices", (string)null);
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.PriceList", b =>
+                {
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Revision");
+
+                    b.ToTable("price_lists", (string)null);
                 });
 
             modelBuilder.Entity("Deskpool.Core.Naming.NameSequence", b =>
@@ -896,6 +1022,15 @@ namespace Deskpool.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Metering.Price", b =>
+                {
+                    b.HasOne("Deskpool.Core.Metering.PriceList", null)
+                        .WithMany("Prices")
+                        .HasForeignKey("Revision")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Deskpool.Core.Pools.Pool", b =>
                 {
                     b.HasOne("Deskpool.Core.Tenancy.Project", null)
@@ -931,6 +1066,11 @@ namespace Deskpool.Data.Sqlite.Migrations
             modelBuilder.Entity("Deskpool.Core.Jobs.Job", b =>
                 {
                     b.Navigation("SubJobs");
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Metering.PriceList", b =>
+                {
+                    b.Navigation("Prices");
                 });
 #pragma warning restore 612, 618
         }

@@ -71,6 +71,7 @@ internal static partial class ApiSetup
         project.MapAuthorizationApi();
         app.MapEndUserApi();
         app.MapActivationPage();
+        project.MapCostsApi();
         return app;
     }
 

@@ -64,5 +64,32 @@ internal sealed class QueryReader(HttpRequest request)
         return null;
     }
 
+    /// <summary>An instant: <c>2026-12-01T08:00:00Z</c> (seconds and fractions optional, any offset) or a UTC date.</summary>
+    public DateTimeOffset? Instant(string name)
+    {
+        var text = request.Query[name].ToString();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        _rules.Fail(ErrorCodes.FieldFormat, name,
+            $"{name} must be an instant like 2026-12-01T08:00:00Z or a date like 2026-12-01 (got '{Shorten(text)}').");
+        return null;
+    }
+
     public Failure? Failure => _rules.ToFailure();
+
+    private static readonly string[] InstantFormats =
+    [
+        "yyyy-MM-dd", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+    ];
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -2,6 +2,7 @@ using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Mail;
+using Deskpool.Core.Metering;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
@@ -34,6 +35,8 @@ internal static class DeskpoolHosting
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
         services.Configure<TenancyOptions>(configuration.GetSection(TenancyOptions.Section));
         services.Configure<JobRunnerOptions>(configuration.GetSection(JobRunnerOptions.Section));
+        services.Configure<PricingOptions>(configuration.GetSection(PricingOptions.Section));
+        services.Configure<MeteringOptions>(configuration.GetSection(MeteringOptions.Section));
         services.Configure<SimulatedDriverOptions>(configuration.GetSection(SimulatedDriverOptions.Section));
         services.AddOptions<SimulatedDriverOptions>().PostConfigure<IOptions<DeskpoolOptions>>((o, deskpool) =>
             o.StatePath = Path.GetFullPath(o.StatePath ?? Path.Combine(deskpool.Value.DataDirectory, "simulated-hypervisor.db")));
@@ -95,6 +98,12 @@ internal static class DeskpoolHosting
 
         services.AddHostedService<JobWorker>();
         services.AddHostedService<MailWorker>();
+        services.AddScoped<PriceListRecorder>();
+        services.AddScoped<MeterRollup>();
+        services.AddScoped<CostReports>();
+
+        services.AddHostedService<JobWorker>();
+        services.AddHostedService<MeterWorker>();
 
         services.AddDeskpoolApi();
         return builder;
@@ -121,6 +130,12 @@ internal static class DeskpoolHosting
         }
 
         await scope.ServiceProvider.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
+        if (!migrate && await scope.ServiceProvider.GetRequiredService<PriceListRecorder>()
+                .RecordConfiguredAsync(CancellationToken.None) is { } pricing)
+        {
+            await Console.Error.WriteLineAsync("deskpool-server: " + pricing);
+            return false;
+        }
 
         // Resolving these now turns a bad catalogue, a zone without a driver or a bad mail set-up into a
         // clear start-up error.

@@ -39,6 +39,7 @@ public sealed class ExtendedCatalogFixture : ServerFixture
             settings[key + "Cpu"] = "2";
             settings[key + "MemoryMb"] = $"{memoryMb}";
             settings[key + "Status"] = status;
+            settings[$"Deskpool:Pricing:Packages:{id}"] = "0.1";
             for (var i = 0; i < osTypes.Length; i++)
             {
                 settings[key + $"OsTypes:{i}"] = osTypes[i];

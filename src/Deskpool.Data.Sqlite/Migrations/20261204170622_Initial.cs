@@ -85,6 +85,33 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "meter_cursors",
+                columns: table => new
+                {
+                    DesktopId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    HasRun = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meter_cursors", x => x.DesktopId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "meter_progress",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    MeteredUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastChangeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_meter_progress", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "name_sequences",
                 columns: table => new
                 {
@@ -112,6 +139,38 @@ namespace Deskpool.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_pool_authorizations", x => new { x.PoolId, x.ObjectType, x.ObjectId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pool_hour_costs",
+                columns: table => new
+                {
+                    PoolId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HourStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RunningSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskGbSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputeAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: false),
+                    DiskAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pool_hour_costs", x => new { x.PoolId, x.HourStart });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "price_lists",
+                columns: table => new
+                {
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    EffectiveFrom = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_price_lists", x => x.Revision);
                 });
 
             migrationBuilder.CreateTable(
@@ -194,6 +253,26 @@ namespace Deskpool.Data.Sqlite.Migrations
                         column: x => x.JobId,
                         principalTable: "jobs",
                         principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "prices",
+                columns: table => new
+                {
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Item = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "TEXT", precision: 20, scale: 8, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_prices", x => new { x.Revision, x.Kind, x.Item });
+                    table.ForeignKey(
+                        name: "FK_prices_price_lists_Revision",
+                        column: x => x.Revision,
+                        principalTable: "price_lists",
+                        principalColumn: "Revision",
                         onDelete: ReferentialAction.Cascade);
                 });
 
@@ -420,6 +499,11 @@ namespace Deskpool.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_desktop_state_changes_At",
+                table: "desktop_state_changes",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_desktop_state_changes_DesktopId_At",
                 table: "desktop_state_changes",
                 columns: new[] { "DesktopId", "At" });
@@ -481,6 +565,16 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "IX_pool_authorizations_ObjectType_ObjectId",
                 table: "pool_authorizations",
                 columns: new[] { "ObjectType", "ObjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_hour_costs_HourStart",
+                table: "pool_hour_costs",
+                column: "HourStart");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_hour_costs_ProjectId_HourStart",
+                table: "pool_hour_costs",
+                columns: new[] { "ProjectId", "HourStart" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_pools_ProjectId_Name",
@@ -555,10 +649,22 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "mail_messages");
 
             migrationBuilder.DropTable(
+                name: "meter_cursors");
+
+            migrationBuilder.DropTable(
+                name: "meter_progress");
+
+            migrationBuilder.DropTable(
                 name: "name_sequences");
 
             migrationBuilder.DropTable(
                 name: "pool_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "pool_hour_costs");
+
+            migrationBuilder.DropTable(
+                name: "prices");
 
             migrationBuilder.DropTable(
                 name: "sub_jobs");
@@ -574,6 +680,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "desktops");
+
+            migrationBuilder.DropTable(
+                name: "price_lists");
 
             migrationBuilder.DropTable(
                 name: "jobs");
