@@ -214,6 +214,39 @@ public sealed class CliTests
         Assert.Contains("WKS.0010000", bought.Out);
     }
 
+    [Fact]
+    public async Task PoolsCreate_FromAYamlFile_TypesPlainScalarsAndKeepsQuotedOnesText()
+    {
+        await using var server = await TestServer.StartAsync();
+        var cli = CliRunner.For(server);
+        var file = Path.Combine(TestServer.NewDataDirectory(), "pool.yaml");
+        await File.WriteAllTextAsync(file, $"""
+            name: yaml-pool
+            type: DYNAMIC
+            size: 1
+            product_id: {Wire.Ultimate}
+            image_type: gold
+            image_id: {Wire.WindowsImage}
+            root_volume:
+              type: SAS
+              size: 80
+            subnet_ids: [{Wire.SubnetA}]
+            disconnected_retention_period: 60
+            enterprise_project_id: "0"
+            tags:
+              - key: team
+                value: "007"
+            """);
+
+        var bought = await cli.RunAsync("pools", "create", "--file", file, "--wait");
+        var shown = await cli.RunAsync("pools", "show", "yaml-pool", "-o", "json");
+
+        Assert.True(bought.ExitCode == 0, bought.ToString());
+        var pool = JsonDocument.Parse(shown.Out).RootElement;
+        Assert.Equal(1, pool.GetProperty("desktop_count").GetInt32());
+        Assert.Equal("007", pool.GetProperty("tags")[0].GetProperty("value").GetString());
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
