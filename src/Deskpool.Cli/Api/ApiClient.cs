@@ -54,7 +54,8 @@ internal sealed class ApiClient : IDisposable
     public Task<JsonNode?> PostAsync(string path, object? body, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, path, body ?? new JsonObject(), ct);
 
-    public Task<JsonNode?> PutAsync(string path, object body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
+    public Task<JsonNode?> PutAsync(string path, object body, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, path, body, ct);
 
     public Task<JsonNode?> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
 
@@ -111,7 +112,8 @@ internal sealed class ApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"Cannot reach the server at {_connection.Endpoint}: {e.Message}", ExitCodes.Unreachable);
+            throw new CliException(
+                $"Cannot reach the server at {_connection.Endpoint}: {e.Message}", ExitCodes.Unreachable);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -145,7 +147,8 @@ internal sealed class ApiClient : IDisposable
             // Not the API's error body (a proxy page, say): reported below with the status alone.
         }
 
-        error ??= new ApiError(null, $"The server answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, null, null);
+        error ??= new ApiError(
+            null, $"The server answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, null, null);
         return error with { RequestId = error.RequestId ?? requestId };
     }
 }

@@ -57,7 +57,11 @@ internal static class GroupCommands
 
     private static Command Delete(CommandKit kit)
     {
-        var groups = new Argument<string[]>("groups") { Description = "Group names or ids", Arity = ArgumentArity.OneOrMore };
+        var groups = new Argument<string[]>("groups")
+        {
+            Description = "Group names or ids",
+            Arity = ArgumentArity.OneOrMore,
+        };
         return kit.Verb("delete", "Delete user groups", async (s, p, ct) =>
         {
             var ids = new JsonArray();
@@ -102,7 +106,9 @@ internal static class GroupCommands
         var start = new Option<int?>("--start") { Description = "First counter value" };
         return kit.Verb("create", "Create a naming policy", async (s, p, ct) =>
         {
-            var body = p.GetValue(file) is { } path ? BodyFile.Read(path) : new JsonObject { ["single_domain_user_inc"] = 0 };
+            var body = p.GetValue(file) is { } path
+                ? BodyFile.Read(path)
+                : new JsonObject { ["single_domain_user_inc"] = 0 };
             PoolCommands.Set(body, "policy_name", p.GetValue(name));
             PoolCommands.Set(body, "name_prefix", p.GetValue(prefix));
             PoolCommands.Set(body, "digit_number", p.GetValue(digits));
@@ -121,8 +127,8 @@ internal static class GroupCommands
             var table = Printer.NewTable("ID", "NAME", "PREFIX", "DIGITS", "START", "DEFAULT");
             foreach (var n in ApiClient.As<NamingPolicyList>(raw).DesktopNamePolicyInfos)
             {
-                Printer.Row(table, n.PolicyId, n.PolicyName, n.NamePrefix, n.DigitNumber.ToString(), n.StartNumber.ToString(),
-                    n.IsDefaultPolicy ? "yes" : "no");
+                Printer.Row(table, n.PolicyId, n.PolicyName, n.NamePrefix, n.DigitNumber.ToString(),
+                    n.StartNumber.ToString(), n.IsDefaultPolicy ? "yes" : "no");
             }
 
             return table;
@@ -132,7 +138,11 @@ internal static class GroupCommands
 
     private static Command DeletePolicies(CommandKit kit)
     {
-        var policies = new Argument<string[]>("policies") { Description = "Policy names or ids", Arity = ArgumentArity.OneOrMore };
+        var policies = new Argument<string[]>("policies")
+        {
+            Description = "Policy names or ids",
+            Arity = ArgumentArity.OneOrMore,
+        };
         return kit.Verb("delete", "Delete naming policies", async (s, p, ct) =>
         {
             var ids = new JsonArray();
@@ -141,7 +151,8 @@ internal static class GroupCommands
                 ids.Add(await Lookup.NamingPolicyIdAsync(s, policy, ct));
             }
 
-            var reply = await s.Api.PostAsync("desktop-name-policies/batch-delete", new JsonObject { ["policy_ids"] = ids }, ct);
+            var reply = await s.Api.PostAsync(
+                "desktop-name-policies/batch-delete", new JsonObject { ["policy_ids"] = ids }, ct);
             s.Printer.Result(reply, $"{ids.Count} naming polic{(ids.Count == 1 ? "y" : "ies")} deleted.");
             return ExitCodes.Success;
         }, policies);

@@ -55,8 +55,9 @@ internal static class JobWatcher
                 {
                     last = await LookAsync(s, jobId, ct);
                     bar.Value = last.Job.Process;
+                    var done = last.Job.SuccessNum + last.Job.FailNum;
                     bar.Description = Markup.Escape(
-                        $"{last.Job.JobType} {last.Job.Status} {last.Job.SuccessNum + last.Job.FailNum}/{last.Job.SubJobsTotal}");
+                        $"{last.Job.JobType} {last.Job.Status} {done}/{last.Job.SubJobsTotal}");
                     if (last.Job.IsOver)
                     {
                         bar.StopTask();

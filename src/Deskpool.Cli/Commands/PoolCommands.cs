@@ -18,8 +18,8 @@ internal static class PoolCommands
         var wait = Wait();
         var delete = kit.Verb("delete", "Delete desktops (a job)", async (s, p, ct) =>
         {
-            var reply = await s.Api.PostAsync("desktops/batch-delete",
-                new JsonObject { ["desktop_ids"] = new JsonArray(p.GetValue(ids)!.Select(i => (JsonNode?)i).ToArray()) }, ct);
+            var desktopIds = new JsonArray(p.GetValue(ids)!.Select(i => (JsonNode?)i).ToArray());
+            var reply = await s.Api.PostAsync("desktops/batch-delete", new JsonObject { ["desktop_ids"] = desktopIds }, ct);
             return await JobWatcher.StartedAsync(s, reply, p.GetValue(wait), ct);
         }, ids, wait);
         return CommandKit.Group("desktops", "Desktops", delete);
@@ -44,7 +44,10 @@ internal static class PoolCommands
         var subnets = new Option<string[]>("--subnet") { Description = "Subnet id (repeatable)" };
         var vpc = new Option<string?>("--vpc") { Description = "VPC id (inferred from the subnets when absent)" };
         var zone = new Option<string?>("--zone") { Description = "Availability zone (default: spread over all)" };
-        var retention = new Option<int?>("--retention") { Description = "Minutes a disconnected desktop is kept (DYNAMIC)" };
+        var retention = new Option<int?>("--retention")
+        {
+            Description = "Minutes a disconnected desktop is kept (DYNAMIC)",
+        };
         var policy = new Option<string?>("--naming-policy") { Description = "Naming policy name or id" };
         var description = new Option<string?>("--description") { Description = "Description" };
         var tags = new Option<string[]>("--tag") { Description = "Tag KEY=VALUE (repeatable)" };
@@ -104,11 +107,13 @@ internal static class PoolCommands
             var raw = await s.Api.GetAsync($"desktop-pools?limit=1000{filter}", ct);
             s.Printer.Data(raw, () =>
             {
-                var table = Printer.NewTable("ID", "NAME", "TYPE", "STATUS", "DESKTOPS", "USED", "PRODUCT", "IMAGE", "ZONE");
+                var table = Printer.NewTable(
+                    "ID", "NAME", "TYPE", "STATUS", "DESKTOPS", "USED", "PRODUCT", "IMAGE", "ZONE");
                 foreach (var pool in ApiClient.As<PoolList>(raw).DesktopPools)
                 {
                     Printer.Row(table, pool.Id, pool.Name, pool.Type, pool.Status, pool.DesktopCount.ToString(),
-                        pool.DesktopUsed.ToString(), pool.Product?.ProductId, pool.ImageName, pool.AvailabilityZone ?? "(spread)");
+                        pool.DesktopUsed.ToString(), pool.Product?.ProductId, pool.ImageName,
+                        pool.AvailabilityZone ?? "(spread)");
                 }
 
                 return table;
@@ -227,7 +232,8 @@ internal static class PoolCommands
             var total = 0;
             for (var offset = 0; ; offset += 100)
             {
-                var page = await s.Api.GetAsync($"desktop-pools/{Lookup.Q(id)}/desktops?limit=100&offset={offset}{filter}", ct);
+                var page = await s.Api.GetAsync(
+                    $"desktop-pools/{Lookup.Q(id)}/desktops?limit=100&offset={offset}{filter}", ct);
                 var items = page?["pool_desktops"]?.AsArray() ?? [];
                 total = page?["total_count"]?.GetValue<int>() ?? 0;
                 foreach (var item in items.ToList())
@@ -286,7 +292,8 @@ internal static class PoolCommands
             var group = p.GetValue(permission);
             if (action != "REMOVE" && group is null)
             {
-                throw new CliException("--permission is required (users, administrators, default or sudo).", ExitCodes.Usage);
+                throw new CliException(
+                    "--permission is required (users, administrators, default or sudo).", ExitCodes.Usage);
             }
 
             var id = await Lookup.PoolIdAsync(s, p.GetValue(pool)!, ct);

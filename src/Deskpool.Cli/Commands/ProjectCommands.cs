@@ -20,7 +20,8 @@ internal static class ProjectCommands
                     .Select(j => $"{j.DesktopName}: {j.ErrorCode} {j.FailReason}");
                 return Printer.Details(
                     ("id", job.Id), ("type", job.JobType), ("status", job.Status), ("result", job.Result),
-                    ("progress", $"{job.Process}% ({job.SuccessNum} succeeded, {job.FailNum} failed, {job.PendingNum} pending)"),
+                    ("progress",
+                        $"{job.Process}% ({job.SuccessNum} succeeded, {job.FailNum} failed, {job.PendingNum} pending)"),
                     ("pool", job.DesktopPoolId), ("began", job.BeginTime), ("ended", job.EndTime),
                     ("fail reason", job.FailReason), ("failed desktops", string.Join("\n", failed)));
             });

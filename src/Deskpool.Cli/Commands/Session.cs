@@ -147,7 +147,7 @@ internal sealed class CommandKit(CliHost host, GlobalOptions globals)
         }
         catch (OperationCanceledException)
         {
-            host.Err.WriteLine("Cancelled.");
+            host.Err.WriteLine("Cancelled. A job already started goes on on the server: see 'deskpool jobs watch'.");
             return ExitCodes.Failed;
         }
         catch (IOException e)

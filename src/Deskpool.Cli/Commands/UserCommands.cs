@@ -158,7 +158,8 @@ internal static class UserCommands
                 throw new CliException($"No such file: {path}", ExitCodes.Usage);
             }
 
-            var raw = await s.Api.UploadAsync("users/import", Path.GetFileName(path), await File.ReadAllBytesAsync(path, ct), ct);
+            var bytes = await File.ReadAllBytesAsync(path, ct);
+            var raw = await s.Api.UploadAsync("users/import", Path.GetFileName(path), bytes, ct);
             var preview = ApiClient.As<ImportPreview>(raw);
             if (s.Printer.IsTable)
             {

@@ -15,7 +15,8 @@ public sealed class CliTests
         await using var server = await ServerProcess.StartAsync(dataDirectory, new Dictionary<string, string?>());
         var cli = new CliRunner(server.Address.ToString());
 
-        var policy = await cli.RunAsync("naming-policies", "create", "--file", CliRunner.RepositoryPath("samples", "naming-policy.json"));
+        var policy = await cli.RunAsync(
+            "naming-policies", "create", "--file", CliRunner.RepositoryPath("samples", "naming-policy.json"));
         Assert.True(policy.ExitCode == 0, policy.ToString());
 
         var bought = await cli.RunAsync("pools", "create", "--file", CliRunner.RepositoryPath("samples", "create-pool.json"),
@@ -172,7 +173,8 @@ public sealed class CliTests
         Assert.Contains("No user named 'nobody'", unknown.Err);
         Assert.True(removed.ExitCode == 0, removed.ToString());
         var pool = await server.Client.PoolByNameAsync("pool-1");
-        var (_, objects) = await server.Client.GetJsonAsync(Wire.Path($"desktop-pools/{pool.GetProperty("id").GetString()}/users"));
+        var poolId = pool.GetProperty("id").GetString();
+        var (_, objects) = await server.Client.GetJsonAsync(Wire.Path($"desktop-pools/{poolId}/users"));
         var only = Assert.Single(objects.GetProperty("objects").EnumerateArray());
         Assert.Equal("administrators", only.GetProperty("user_group").GetString());
     }
