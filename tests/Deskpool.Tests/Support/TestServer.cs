@@ -97,6 +97,9 @@ public sealed class TestServer : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>A handler that sends requests straight into the in-memory server, for clients that build their own HttpClient.</summary>
+    public HttpMessageHandler CreateHandler() => _factory.Server.CreateHandler();
+
     public HttpClient ClientFor(string? token)
     {
         var client = _factory.CreateClient();

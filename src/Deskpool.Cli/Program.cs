@@ -1,0 +1,6 @@
+namespace Deskpool.Cli;
+
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliHost.ForProcess());
+}
