@@ -27,6 +27,7 @@ internal static class CliApp
             ProjectCommands.Products(kit),
             ProjectCommands.Images(kit),
             ProjectCommands.Quotas(kit),
+            ProjectCommands.Costs(kit),
             ProjectCommands.Service(kit),
             LocalCommands.Configure(kit),
             LocalCommands.Completion(kit),

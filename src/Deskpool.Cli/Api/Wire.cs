@@ -129,3 +129,18 @@ internal sealed record ImportPreview(
 
 internal sealed record ImportResult(
     int CreatedCount, int FailedCount, IReadOnlyList<ImportRow> Created, IReadOnlyList<ImportRow> Failed);
+
+internal sealed record CostTotal(decimal Amount, decimal ComputeAmount, decimal DiskAmount, long RunningSeconds);
+
+internal sealed record CostGroup(
+    string ProjectId,
+    string? EnterpriseProjectId,
+    string? DesktopPoolName,
+    string? ComputerName,
+    decimal Amount,
+    decimal ComputeAmount,
+    decimal DiskAmount,
+    long RunningSeconds);
+
+internal sealed record CostReport(
+    string Currency, string From, string To, string? MeteredUntil, int TotalCount, CostTotal Total, IReadOnlyList<CostGroup> Groups);

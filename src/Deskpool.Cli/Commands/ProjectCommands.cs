@@ -95,6 +95,46 @@ internal static class ProjectCommands
         return ExitCodes.Success;
     });
 
+    public static Command Costs(CommandKit kit)
+    {
+        var from = new Option<string>("--from") { Description = "Start: a whole UTC hour or a date (e.g. 2026-12-01)", Required = true };
+        var to = new Option<string?>("--to") { Description = "End (exclusive); default: now, rounded up to the hour" };
+        var granularity = new Option<string>("--granularity") { Description = "hourly or daily", DefaultValueFactory = _ => "daily" };
+        var groupBy = new Option<string>("--group-by")
+        {
+            Description = "project, enterprise_project, pool or desktop",
+            DefaultValueFactory = _ => "pool",
+        };
+        var limit = new Option<int>("--limit") { Description = "Groups per page (1-1000)", DefaultValueFactory = _ => 100 };
+        return kit.Verb("costs", "Show pay-per-use usage and cost for a time range", async (s, p, ct) =>
+        {
+            var query = $"costs?from={Lookup.Q(p.GetValue(from)!)}&granularity={Lookup.Q(p.GetValue(granularity)!)}" +
+                $"&group_by={Lookup.Q(p.GetValue(groupBy)!)}&limit={p.GetValue(limit)}" +
+                (p.GetValue(to) is { } end ? $"&to={Lookup.Q(end)}" : "");
+            var raw = await s.Api.GetAsync(query, ct);
+            s.Printer.Data(raw, () =>
+            {
+                var report = ApiClient.As<CostReport>(raw);
+                var table = Printer.NewTable("PROJECT / EP", "POOL", "DESKTOP", "RUNNING H", "COMPUTE", "DISK", $"TOTAL {report.Currency}");
+                foreach (var g in report.Groups)
+                {
+                    Printer.Row(table, g.EnterpriseProjectId ?? g.ProjectId, g.DesktopPoolName ?? "", g.ComputerName ?? "",
+                        (g.RunningSeconds / 3600.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                        g.ComputeAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        g.DiskAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        g.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                Printer.Row(table, "TOTAL", "", "", (report.Total.RunningSeconds / 3600.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                    report.Total.ComputeAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    report.Total.DiskAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    report.Total.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return table;
+            });
+            return ExitCodes.Success;
+        }, from, to, granularity, groupBy, limit);
+    }
+
     public static Command Service(CommandKit kit)
     {
         var authorize = kit.Verb("authorize", "Grant the service its first-use authorisation on the project",

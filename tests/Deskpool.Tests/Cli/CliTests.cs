@@ -72,6 +72,25 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Costs_ShowsTheReport_AndABadRangeIsAValidationError()
+    {
+        await using var server = await TestServer.StartAsync();
+        var cli = CliRunner.For(server);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var table = await cli.RunAsync("costs", "--from", today);
+        var json = await cli.RunAsync("costs", "--from", today, "--group-by", "project", "-o", "json");
+        var invalid = await cli.RunAsync("costs", "--from", today, "--granularity", "weekly");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("TOTAL", table.Out);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal("USD", JsonDocument.Parse(json.Out).RootElement.GetProperty("currency").GetString());
+        Assert.Equal(3, invalid.ExitCode);
+        Assert.Contains("granularity", invalid.Err);
+    }
+
+    [Fact]
     public async Task UsersImport_WithoutYes_WhenInputIsNotATerminal_RefusesToPromptAndCreatesNothing()
     {
         await using var server = await TestServer.StartAsync();
