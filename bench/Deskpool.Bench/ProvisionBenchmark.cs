@@ -16,6 +16,8 @@ internal sealed record RunResult(
     double DesktopsPerSecond,
     double PeakRssMiB,
     double IdleRssMiB,
+    double ServerCpuSeconds,
+    double OtherCpuSeconds,
     int Polls,
     double MeanPollMs,
     double MaxPollMs);
@@ -85,6 +87,7 @@ internal static class ProvisionBenchmark
         client.DefaultRequestHeaders.Add("X-Auth-Token", ServerProcess.AdminToken);
         var idleRss = server.ResidentBytes();
 
+        var cpuBefore = CpuSnapshot.Take(server);
         var postedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var posted = await client.PostAsJsonAsync(
@@ -99,6 +102,7 @@ internal static class ProvisionBenchmark
         var jobId = created.GetProperty("job_id").GetString()!;
         var (job, seenSeconds, polls) = await PollUntilEndedAsync(client, jobId, clock, options, cancellationToken);
         var peakRss = server.PeakResidentBytes();
+        var cpu = CpuSnapshot.Take(server) - cpuBefore;
 
         var status = job.GetProperty("status").GetString();
         if (status != "SUCCESS")
@@ -117,6 +121,8 @@ internal static class ProvisionBenchmark
             options.Desktops / secondsToSuccess,
             peakRss / 1024.0 / 1024.0,
             idleRss / 1024.0 / 1024.0,
+            cpu.Server.TotalSeconds,
+            cpu.Others.TotalSeconds,
             polls.Count,
             polls.Average(),
             polls.Max());
@@ -267,6 +273,22 @@ internal static class ProvisionBenchmark
 
         return Path.Combine(root, "src", "Deskpool.Server", "bin", "Release", "net10.0", "deskpool-server.dll");
     }
+}
+
+/// <summary>CPU time used so far by the server, by this benchmark, and by the machine as a whole.</summary>
+internal readonly record struct CpuSnapshot(TimeSpan Server, TimeSpan Bench, TimeSpan Machine)
+{
+    /// <summary>What everything else on the machine used: other users' builds and tests compete for the cores.</summary>
+    public TimeSpan Others => Machine - Server - Bench;
+
+    public static CpuSnapshot Take(ServerProcess server)
+    {
+        using var self = Process.GetCurrentProcess();
+        return new CpuSnapshot(server.CpuTime(), self.TotalProcessorTime, MachineCpu.BusyTime());
+    }
+
+    public static CpuSnapshot operator -(CpuSnapshot a, CpuSnapshot b) =>
+        new(a.Server - b.Server, a.Bench - b.Bench, a.Machine - b.Machine);
 }
 
 /// <summary>Finds the repository this benchmark belongs to, from the working folder or the benchmark's own.</summary>

@@ -7,7 +7,8 @@ namespace Deskpool.Bench;
 internal static class Report
 {
     public const string TableHeader =
-        "run  POST s  to SUCCESS s  seen by poll s  desktops/s  peak RSS MiB  idle RSS MiB  polls  poll ms (mean/max)";
+        "run  POST s  to SUCCESS s  seen by poll s  desktops/s  peak RSS MiB  idle RSS MiB  server CPU s  " +
+        "other CPU s  polls  poll ms (mean/max)";
 
     public static string TableRow(RunResult r) => Row(r.Run.ToString(CultureInfo.InvariantCulture), r);
 
@@ -25,7 +26,8 @@ internal static class Report
 
     private static string Row(string label, RunResult r) => string.Create(CultureInfo.InvariantCulture,
         $"{label,-3}  {r.PostSeconds,6:0.00}  {r.SecondsToSuccess,12:0.00}  {r.SecondsSeenByPoll,14:0.00}  " +
-        $"{r.DesktopsPerSecond,10:0}  {r.PeakRssMiB,12:0}  {r.IdleRssMiB,12:0}  {r.Polls,5}  " +
+        $"{r.DesktopsPerSecond,10:0}  {r.PeakRssMiB,12:0}  {r.IdleRssMiB,12:0}  {r.ServerCpuSeconds,12:0.0}  " +
+        $"{r.OtherCpuSeconds,11:0.0}  {r.Polls,5}  " +
         $"{r.MeanPollMs,8:0}/{r.MaxPollMs:0}");
 
     private static string Markdown(
@@ -43,8 +45,8 @@ internal static class Report
             $"--runs {options.Runs} --poll-ms {options.PollInterval.TotalMilliseconds:0}`");
         md.AppendLine();
         md.AppendLine("| Run | POST (s) | To SUCCESS (s) | Seen by poll (s) | Desktops/s | Peak RSS (MiB) | Idle RSS (MiB) " +
-            "| Polls | Poll ms, mean / max |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "| Server CPU (s) | Other CPU (s) | Polls | Poll ms, mean / max |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             md.AppendLine(MarkdownRow(r.Run.ToString(invariant), r));
@@ -56,7 +58,8 @@ internal static class Report
 
     private static string MarkdownRow(string label, RunResult r) => string.Create(CultureInfo.InvariantCulture,
         $"| {label} | {r.PostSeconds:0.00} | {r.SecondsToSuccess:0.00} | {r.SecondsSeenByPoll:0.00} | " +
-        $"{r.DesktopsPerSecond:0} | {r.PeakRssMiB:0} | {r.IdleRssMiB:0} | {r.Polls} | {r.MeanPollMs:0} / {r.MaxPollMs:0} |");
+        $"{r.DesktopsPerSecond:0} | {r.PeakRssMiB:0} | {r.IdleRssMiB:0} | {r.ServerCpuSeconds:0.0} | " +
+        $"{r.OtherCpuSeconds:0.0} | {r.Polls} | {r.MeanPollMs:0} / {r.MaxPollMs:0} |");
 
     /// <summary>The median of each column on its own (so the row need not be one of the runs).</summary>
     private static RunResult Median(IReadOnlyList<RunResult> results) => new(
@@ -67,6 +70,8 @@ internal static class Report
         Median(results.Select(r => r.DesktopsPerSecond)),
         Median(results.Select(r => r.PeakRssMiB)),
         Median(results.Select(r => r.IdleRssMiB)),
+        Median(results.Select(r => r.ServerCpuSeconds)),
+        Median(results.Select(r => r.OtherCpuSeconds)),
         (int)Math.Round(Median(results.Select(r => (double)r.Polls))),
         Median(results.Select(r => r.MeanPollMs)),
         Median(results.Select(r => r.MaxPollMs)));

@@ -100,6 +100,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The resident set size now (VmRSS), in bytes.</summary>
     public long ResidentBytes() => StatusKilobytes("VmRSS:") * 1024;
 
+    /// <summary>CPU time the server has used so far, user and system.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public string LogTail() => string.Join(Environment.NewLine, _log);
 
     public async ValueTask DisposeAsync()
