@@ -17,7 +17,8 @@ internal sealed record MachineFacts(
     public static async Task<MachineFacts> ReadAsync(string? repositoryRoot, CancellationToken cancellationToken)
     {
         var cpuModel = File.ReadLines("/proc/cpuinfo")
-            .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+            .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?
+            .Split(':', 2)[1].Trim() ?? "unknown";
         var memTotalKb = File.ReadLines("/proc/meminfo")
             .FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))?
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
@@ -45,11 +46,13 @@ internal sealed record MachineFacts(
             return "unknown";
         }
 
-        var changes = await GitAsync(repositoryRoot, ["status", "--porcelain", "--untracked-files=no"], cancellationToken);
+        var changes = await GitAsync(
+            repositoryRoot, ["status", "--porcelain", "--untracked-files=no"], cancellationToken);
         return string.IsNullOrEmpty(changes) ? head : head + " with uncommitted changes";
     }
 
-    private static async Task<string?> GitAsync(string directory, string[] arguments, CancellationToken cancellationToken)
+    private static async Task<string?> GitAsync(
+        string directory, string[] arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("git")
         {

@@ -75,8 +75,9 @@ internal static class ProvisionBenchmark
         }
         catch (BenchmarkFailedException ex)
         {
+            var newLine = Environment.NewLine;
             throw new BenchmarkFailedException(
-                $"run {run}: {ex.Message}{Environment.NewLine}--- last server output ---{Environment.NewLine}{server.LogTail()}");
+                $"run {run}: {ex.Message}{newLine}--- last server output ---{newLine}{server.LogTail()}");
         }
     }
 
@@ -168,22 +169,25 @@ internal static class ProvisionBenchmark
     }
 
     /// <summary>Checks what was bought: every desktop active, names and addresses all different.</summary>
-    private static async Task VerifyAsync(HttpClient client, JsonElement job, int expected, CancellationToken cancellationToken)
+    private static async Task VerifyAsync(
+        HttpClient client, JsonElement job, int expected, CancellationToken cancellationToken)
     {
         var succeeded = job.GetProperty("success_num").GetInt32();
         var subJobs = job.GetProperty("sub_jobs").GetArrayLength();
         if (succeeded != expected || subJobs != expected)
         {
-            throw new BenchmarkFailedException($"the job reports {succeeded} succeeded of {subJobs} sub-jobs, not {expected}.");
+            throw new BenchmarkFailedException(
+                $"the job reports {succeeded} succeeded of {subJobs} sub-jobs, not {expected}.");
         }
 
         var poolId = job.GetProperty("desktop_pool_id").GetString()!;
         var pool = await GetAsync(client, Api($"desktop-pools/{poolId}"), cancellationToken);
         var count = pool.GetProperty("desktop_count").GetInt32();
-        if (count != expected || pool.GetProperty("status").GetString() != "STEADY")
+        var poolStatus = pool.GetProperty("status").GetString();
+        if (count != expected || poolStatus != "STEADY")
         {
             throw new BenchmarkFailedException(
-                $"pool {poolId} is {pool.GetProperty("status").GetString()} with {count} desktops, not STEADY with {expected}.");
+                $"pool {poolId} is {poolStatus} with {count} desktops, not STEADY with {expected}.");
         }
 
         var desktops = new List<JsonElement>();
@@ -205,8 +209,8 @@ internal static class ProvisionBenchmark
         if (desktops.Count != expected || notActive.Count > 0 || names != expected || addresses != expected)
         {
             throw new BenchmarkFailedException(
-                $"the pool lists {desktops.Count} desktops ({notActive.Count} not ACTIVE), {names} distinct names and " +
-                $"{addresses} distinct addresses; expected {expected} of each, all ACTIVE.");
+                $"the pool lists {desktops.Count} desktops ({notActive.Count} not ACTIVE), {names} distinct " +
+                $"names and {addresses} distinct addresses; expected {expected} of each, all ACTIVE.");
         }
     }
 
@@ -244,7 +248,9 @@ internal static class ProvisionBenchmark
     }
 
     private static string? Text(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     /// <summary>Builds the server in Release (quick when it is up to date) and returns its assembly.</summary>
     private static async Task<string> BuildServerAsync(string? root, CancellationToken cancellationToken)
@@ -278,7 +284,7 @@ internal static class ProvisionBenchmark
 /// <summary>CPU time used so far by the server, by this benchmark, and by the machine as a whole.</summary>
 internal readonly record struct CpuSnapshot(TimeSpan Server, TimeSpan Bench, TimeSpan Machine)
 {
-    /// <summary>What everything else on the machine used: other users' builds and tests compete for the cores.</summary>
+    /// <summary>What everything else on the machine used: other people's builds compete for the cores.</summary>
     public TimeSpan Others => Machine - Server - Bench;
 
     public static CpuSnapshot Take(ServerProcess server)

@@ -66,9 +66,10 @@ internal sealed record ProvisionOptions
     }
 
     private static int? Int(string text, int min, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : null;
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max
+                ? value
+                : null;
 }
 
 /// <summary>A run that cannot be counted: the server would not start, the job failed, the result is wrong.</summary>

@@ -41,11 +41,12 @@ internal static class Report
             $"Machine: {facts.Cores} cores ({facts.CpuModel}), {facts.MemoryGiB:0.0} GiB memory, {facts.Os}; " +
             $"{facts.Runtime}.");
         md.AppendLine(invariant,
-            $"Command: `dotnet run -c Release --project bench/Deskpool.Bench -- provision --desktops {options.Desktops} " +
-            $"--runs {options.Runs} --poll-ms {options.PollInterval.TotalMilliseconds:0}`");
+            $"Command: `dotnet run -c Release --project bench/Deskpool.Bench -- provision " +
+            $"--desktops {options.Desktops} --runs {options.Runs} " +
+            $"--poll-ms {options.PollInterval.TotalMilliseconds:0}`");
         md.AppendLine();
-        md.AppendLine("| Run | POST (s) | To SUCCESS (s) | Seen by poll (s) | Desktops/s | Peak RSS (MiB) | Idle RSS (MiB) " +
-            "| Server CPU (s) | Other CPU (s) | Polls | Poll ms, mean / max |");
+        md.AppendLine("| Run | POST (s) | To SUCCESS (s) | Seen by poll (s) | Desktops/s | Peak RSS (MiB) " +
+            "| Idle RSS (MiB) | Server CPU (s) | Other CPU (s) | Polls | Poll ms, mean / max |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {

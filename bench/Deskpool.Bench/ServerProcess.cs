@@ -34,7 +34,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>Starts the server and returns once it answers an authenticated request.</summary>
-    public static async Task<ServerProcess> StartAsync(string serverDll, int desktopQuota, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, int desktopQuota, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "deskpool-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -174,7 +175,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
             if (deadline.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new BenchmarkFailedException($"the server did not answer within 60 s.{Environment.NewLine}{LogTail()}");
+                throw new BenchmarkFailedException(
+                    $"the server did not answer within 60 s.{Environment.NewLine}{LogTail()}");
             }
 
             await Task.Delay(100, cancellationToken);
@@ -184,7 +186,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     private long StatusKilobytes(string field)
     {
         // Lines look like "VmHWM:	  123456 kB".
-        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal))
+        var line = File.ReadLines($"/proc/{_process.Id}/status")
+                .FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal))
             ?? throw new BenchmarkFailedException($"/proc/{_process.Id}/status has no {field} line.");
         return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
