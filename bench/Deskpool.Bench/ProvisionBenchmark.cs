@@ -18,6 +18,7 @@ internal sealed record RunResult(
     double IdleRssMiB,
     double ServerCpuSeconds,
     double OtherCpuSeconds,
+    double OtherCpuPercent,
     int Polls,
     double MeanPollMs,
     double MaxPollMs);
@@ -124,6 +125,7 @@ internal static class ProvisionBenchmark
             idleRss / 1024.0 / 1024.0,
             cpu.Server.TotalSeconds,
             cpu.Others.TotalSeconds,
+            100 * cpu.Others.TotalSeconds / (Environment.ProcessorCount * seenSeconds),
             polls.Count,
             polls.Average(),
             polls.Max());
