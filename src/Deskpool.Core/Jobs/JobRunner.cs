@@ -127,7 +127,7 @@ public sealed partial class JobRunner(
     private async Task RunClaimAsync(Claim claim, CancellationToken cancellationToken)
     {
         var outcomes = Channel.CreateUnbounded<StepOutcome>(new UnboundedChannelOptions { SingleReader = true });
-        var writing = WriteOutcomesAsync(outcomes.Reader, claim, cancellationToken);
+        var writing = WriteOutcomesAsync(outcomes, claim, cancellationToken);
         try
         {
             var parallel = new ParallelOptions
@@ -140,8 +140,8 @@ public sealed partial class JobRunner(
         }
         finally
         {
-            // Steps that did finish still get their outcomes written.
-            outcomes.Writer.Complete();
+            // The writer ends once it has saved what is queued (at once if the round is cancelled).
+            outcomes.Writer.TryComplete();
             await writing;
         }
     }
@@ -173,18 +173,27 @@ public sealed partial class JobRunner(
     }
 
     private async Task WriteOutcomesAsync(
-        ChannelReader<StepOutcome> outcomes, Claim claim, CancellationToken cancellationToken)
+        Channel<StepOutcome> outcomes, Claim claim, CancellationToken cancellationToken)
     {
-        var group = new List<StepOutcome>();
-        while (await outcomes.WaitToReadAsync(cancellationToken))
+        try
         {
-            group.Clear();
-            while (outcomes.TryRead(out var outcome))
+            var group = new List<StepOutcome>();
+            while (await outcomes.Reader.WaitToReadAsync(cancellationToken))
             {
-                group.Add(outcome);
-            }
+                group.Clear();
+                while (outcomes.Reader.TryRead(out var outcome))
+                {
+                    group.Add(outcome);
+                }
 
-            await SaveGroupAsync(group, claim, cancellationToken);
+                await SaveGroupAsync(group, claim, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Closing the channel stops the steps not yet started: their outcomes could not be saved.
+            outcomes.Writer.TryComplete(ex);
+            throw;
         }
     }
 
