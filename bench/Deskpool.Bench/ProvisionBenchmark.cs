@@ -286,8 +286,11 @@ internal static class ProvisionBenchmark
 /// <summary>CPU time used so far by the server, by this benchmark, and by the machine as a whole.</summary>
 internal readonly record struct CpuSnapshot(TimeSpan Server, TimeSpan Bench, TimeSpan Machine)
 {
-    /// <summary>What everything else on the machine used: other people's builds compete for the cores.</summary>
-    public TimeSpan Others => Machine - Server - Bench;
+    /// <summary>
+    /// What everything else on the machine used: other people's builds compete for the cores. The
+    /// machine's count moves in 10 ms ticks, so on a quiet machine the difference can dip below zero.
+    /// </summary>
+    public TimeSpan Others => TimeSpan.FromTicks(Math.Max(0, (Machine - Server - Bench).Ticks));
 
     public static CpuSnapshot Take(ServerProcess server)
     {
