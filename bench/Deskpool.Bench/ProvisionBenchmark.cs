@@ -74,11 +74,15 @@ internal static class ProvisionBenchmark
         {
             return await MeasureAsync(run, server, options, cancellationToken);
         }
-        catch (BenchmarkFailedException ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong (a refused request, a dead server, an HTTP timeout), say it with
+            // what the server said last.
             var newLine = Environment.NewLine;
+            var what = ex is BenchmarkFailedException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            var exited = server.HasExited ? $" The server process has exited (code {server.ExitCode})." : "";
             throw new BenchmarkFailedException(
-                $"run {run}: {ex.Message}{newLine}--- last server output ---{newLine}{server.LogTail()}");
+                $"run {run}: {what}{exited}{newLine}--- last server output ---{newLine}{server.LogTail()}");
         }
     }
 

@@ -33,6 +33,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts the server and returns once it answers an authenticated request.</summary>
     public static async Task<ServerProcess> StartAsync(
         string serverDll, int desktopQuota, CancellationToken cancellationToken)
