@@ -1,1 +1,42 @@
-internal static class Program { private static void Main() { } }
+using Deskpool.Bench;
+
+// deskpool-bench provision [--desktops N] [--runs R] [--server-dll PATH] [--poll-ms MS] [--timeout-s S]
+//
+// Starts a real server process per run, buys one pool of N desktops on the simulated driver at
+// zero latency, and measures the time to job SUCCESS and the server's peak resident memory.
+if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "provision")
+{
+    Console.Error.WriteLine(ProvisionOptions.Usage);
+    return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
+}
+
+var parsed = ProvisionOptions.Parse(args[1..]);
+if (parsed.Error is not null)
+{
+    Console.Error.WriteLine($"deskpool-bench: {parsed.Error}");
+    Console.Error.WriteLine(ProvisionOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Let the runs end through their finally blocks, which stop the server and remove its data.
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+try
+{
+    return await ProvisionBenchmark.RunAsync(parsed.Options!, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("deskpool-bench: cancelled.");
+    return 130;
+}
+catch (BenchmarkFailedException ex)
+{
+    Console.Error.WriteLine($"deskpool-bench: FAILED: {ex.Message}");
+    return 1;
+}

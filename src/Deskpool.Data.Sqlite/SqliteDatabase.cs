@@ -26,10 +26,13 @@ public static class SqliteDatabase
 /// <summary>
 /// Write-ahead logging lets readers go on while one writer commits; NORMAL sync is durable
 /// across application crashes in WAL mode (only an OS crash can lose the last commits).
+/// A writer that finds the write lock taken waits inside SQLite (busy_timeout), which retries
+/// within milliseconds; left to Microsoft.Data.Sqlite, it would sleep 150 ms between tries.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+    private const string Pragmas =
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -12,11 +12,17 @@ namespace Deskpool.Drivers.Simulated;
 /// across restarts of Deskpool (in its own SQLite file), so a retried create finds the machine
 /// it already made instead of making a second one.
 /// </summary>
-public sealed class SimulatedComputeDriver : IComputeDriver
+public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
 {
     private readonly SimulatedDriverOptions _options;
     private readonly TimeProvider _time;
     private readonly string _connectionString;
+
+    // The hypervisor file takes one writer at a time. Writers of this process queue here, without
+    // holding a thread, instead of colliding inside SQLite: on SQLITE_BUSY Microsoft.Data.Sqlite
+    // blocks its thread in 150 ms sleeps, which on a small machine stalls the whole thread pool.
+    // The SQLite transactions stay the guard against writers in other processes.
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SimulatedComputeDriver(IOptions<SimulatedDriverOptions> options, TimeProvider time)
     {
@@ -58,14 +64,14 @@ public sealed class SimulatedComputeDriver : IComputeDriver
                 $"The hypervisor failed to build {spec.ComputerName} (simulated failure, seed {_options.Seed}).");
         }
 
-        var existing = Reserve(spec);
+        var existing = await WriteAsync(() => Reserve(spec), cancellationToken);
         if (existing == "running")
         {
             return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
         }
 
         await Task.Delay(_options.BootTime, _time, cancellationToken);
-        SetPower(spec.DesktopId, "running");
+        await WriteAsync(() => SetPower(spec.DesktopId, "running"), cancellationToken);
         return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
     }
 
@@ -84,11 +90,14 @@ public sealed class SimulatedComputeDriver : IComputeDriver
     public async Task DeleteAsync(string desktopId, CancellationToken cancellationToken)
     {
         await Task.Delay(_options.OperationLatency, _time, cancellationToken);
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM machines WHERE id = $id";
-        command.Parameters.AddWithValue("$id", desktopId);
-        command.ExecuteNonQuery();
+        await WriteAsync(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM machines WHERE id = $id";
+            command.Parameters.AddWithValue("$id", desktopId);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
     }
 
     public Task<MachineInfo?> FindAsync(string desktopId, CancellationToken cancellationToken)
@@ -121,6 +130,8 @@ public sealed class SimulatedComputeDriver : IComputeDriver
         command.Parameters.AddWithValue("$id", desktopId);
         return command.ExecuteScalar() is long count ? count : 0;
     }
+
+    public void Dispose() => _writer.Dispose();
 
     /// <summary>
     /// Records the machine, or finds the one made by an earlier attempt. The capacity check and
@@ -180,9 +191,23 @@ public sealed class SimulatedComputeDriver : IComputeDriver
                 $"The hypervisor failed to {operation} the machine (simulated failure, seed {_options.Seed}).");
         }
 
-        var zone = SetPower(desktopId, power) ?? throw new ComputeDriverException(
-            ComputeDriverException.NoSuchMachine, $"The hypervisor has no machine for desktop {desktopId}.");
+        var zone = await WriteAsync(() => SetPower(desktopId, power), cancellationToken)
+            ?? throw new ComputeDriverException(
+                ComputeDriverException.NoSuchMachine, $"The hypervisor has no machine for desktop {desktopId}.");
         return new MachineInfo(desktopId, zone, ToPowerState(power));
+    }
+
+    private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     private string? SetPower(string desktopId, string power)

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Persistence;
@@ -53,10 +54,7 @@ public sealed partial class JobRunner(
             var renewing = RenewLeaseAsync(claim.Token, renewal.Token);
             try
             {
-                await Parallel.ForEachAsync(
-                    claim.SubJobs,
-                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
-                    (subJob, ct) => new ValueTask(RunSubJobAsync(subJob, claim, ct)));
+                await RunClaimAsync(claim, cancellationToken);
             }
             finally
             {
@@ -85,7 +83,7 @@ public sealed partial class JobRunner(
             .ToListAsync(cancellationToken);
         if (candidates.Count == 0)
         {
-            return new Claim(token, now, [], new Dictionary<string, Pool>());
+            return new Claim(token, now, [], new Dictionary<string, Desktop>(), new Dictionary<string, Pool>());
         }
 
         // The lease condition is checked again inside the UPDATE, so of two nodes racing for a
@@ -110,76 +108,167 @@ public sealed partial class JobRunner(
                 .SetProperty(j => j.Status, JobStatus.Running)
                 .SetProperty(j => j.BeginAt, now), cancellationToken);
 
+        // What the drivers need to know of each desktop is read once for the whole claim; the
+        // desktops are read again, fresh, when their new states are written.
         var desktopIds = claimed.Select(s => s.DesktopId).ToList();
-        var poolIds = await db.Desktops.Where(d => desktopIds.Contains(d.Id)).Select(d => d.PoolId).Distinct()
-            .ToListAsync(cancellationToken);
+        var desktops = await db.Desktops.AsNoTracking().Where(d => desktopIds.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
+        var poolIds = desktops.Values.Select(d => d.PoolId).Distinct().ToList();
         var pools = await db.Pools.IgnoreQueryFilters().AsNoTracking().Where(p => poolIds.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, cancellationToken);
-        return new Claim(token, now, claimed, pools);
+        return new Claim(token, now, claimed, desktops, pools);
     }
 
-    private async Task RunSubJobAsync(SubJob claimed, Claim claim, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the claimed steps in parallel and hands their outcomes to a single writer. Each save
+    /// takes every outcome that arrived while the previous save ran, so a round of fast steps
+    /// costs a few transactions instead of one per desktop, and a lone outcome is saved at once.
+    /// One writer also keeps this node's saves from queueing on SQLite's single write lock.
+    /// </summary>
+    private async Task RunClaimAsync(Claim claim, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
-        var desktop = await db.Desktops.FirstAsync(d => d.Id == claimed.DesktopId, cancellationToken);
-        string? errorCode = null;
-        string? failReason = null;
-        var retryLater = false;
+        var outcomes = Channel.CreateUnbounded<StepOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        var writing = WriteOutcomesAsync(outcomes, claim, cancellationToken);
+        try
+        {
+            var parallel = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = _options.MaxParallelism,
+                CancellationToken = cancellationToken,
+            };
+            await Parallel.ForEachAsync(claim.SubJobs, parallel, async (subJob, ct) =>
+                await outcomes.Writer.WriteAsync(await RunStepAsync(subJob, claim, ct), ct));
+        }
+        finally
+        {
+            // The writer ends once it has saved what is queued (at once if the round is cancelled).
+            outcomes.Writer.TryComplete();
+            await writing;
+        }
+    }
 
+    /// <summary>Runs one step through its driver. Nothing is written here: the outcome goes to the writer.</summary>
+    private async Task<StepOutcome> RunStepAsync(SubJob claimed, Claim claim, CancellationToken cancellationToken)
+    {
+        var desktop = claim.Desktops[claimed.DesktopId];
         if (claimed.Attempts > _options.MaxAttempts)
         {
-            errorCode = ErrorCodes.RetriesExhausted;
-            failReason = $"Gave up after {_options.MaxAttempts} attempts that ended in unexpected errors.";
-        }
-        else
-        {
-            try
-            {
-                await ExecuteAsync(claimed, desktop, claim.Pools[desktop.PoolId], cancellationToken);
-            }
-            catch (ComputeDriverException ex)
-            {
-                errorCode = ex.Code;
-                failReason = ex.Message;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.StepFailedUnexpectedly(logger, ex, claimed.Operation, desktop.ComputerName, claimed.Attempts);
-                retryLater = true;
-            }
-        }
-
-        var subJob = await db.SubJobs.FirstOrDefaultAsync(
-            s => s.Id == claimed.Id && s.ClaimToken == claim.Token, cancellationToken);
-        if (subJob is null)
-        {
-            // Our lease ran out and another node took the step over; its result stands.
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        if (retryLater)
-        {
-            subJob.LeaseUntil = now + Backoff(claimed.Attempts);
-            subJob.ClaimToken = null;
-        }
-        else
-        {
-            subJob.BeginAt ??= claim.At;
-            Record(subJob, desktop, claimed.Operation, errorCode, failReason, now);
+            return new StepOutcome(claimed, ErrorCodes.RetriesExhausted,
+                $"Gave up after {_options.MaxAttempts} attempts that ended in unexpected errors.", RetryLater: false);
         }
 
         try
         {
-            // The claim token is a concurrency token: if another node took the step over in the
-            // meantime, this save changes nothing and its result stands.
-            await db.SaveChangesAsync(cancellationToken);
+            await ExecuteAsync(claimed, desktop, claim.Pools[desktop.PoolId], cancellationToken);
+            return new StepOutcome(claimed, null, null, RetryLater: false);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (ComputeDriverException ex)
         {
-            Log.LostLease(logger, claimed.Id, desktop.ComputerName);
+            return new StepOutcome(claimed, ex.Code, ex.Message, RetryLater: false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StepFailedUnexpectedly(logger, ex, claimed.Operation, desktop.ComputerName, claimed.Attempts);
+            return new StepOutcome(claimed, null, null, RetryLater: true);
+        }
+    }
+
+    private async Task WriteOutcomesAsync(
+        Channel<StepOutcome> outcomes, Claim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var group = new List<StepOutcome>();
+            while (await outcomes.Reader.WaitToReadAsync(cancellationToken))
+            {
+                group.Clear();
+                while (outcomes.Reader.TryRead(out var outcome))
+                {
+                    group.Add(outcome);
+                }
+
+                await SaveGroupAsync(group, claim, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Closing the channel stops the steps not yet started: their outcomes could not be saved.
+            outcomes.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Saves a group of outcomes in one transaction. Should the group fail (a lease lost in the
+    /// meantime, a desktop that refuses its move), each outcome is saved on its own instead, so
+    /// that one cannot hold back the others and each fails exactly as it would alone.
+    /// </summary>
+    private async Task SaveGroupAsync(List<StepOutcome> group, Claim claim, CancellationToken cancellationToken)
+    {
+        if (group.Count > 1)
+        {
+            try
+            {
+                await SaveAsync(group, claim, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException)
+            {
+                Log.GroupSaveFailed(logger, ex, group.Count);
+            }
+        }
+
+        foreach (var outcome in group)
+        {
+            try
+            {
+                await SaveAsync([outcome], claim, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                Log.LostLease(logger, outcome.SubJob.Id, outcome.SubJob.DesktopName);
+            }
+        }
+    }
+
+    /// <summary>Writes each sub-job's result together with its desktop's new state, all in one transaction.</summary>
+    private async Task SaveAsync(IReadOnlyList<StepOutcome> outcomes, Claim claim, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var ids = outcomes.Select(o => o.SubJob.Id).ToList();
+        var subJobs = await db.SubJobs.Where(s => ids.Contains(s.Id) && s.ClaimToken == claim.Token)
+            .ToDictionaryAsync(s => s.Id, cancellationToken);
+        var desktopIds = outcomes.Where(o => !o.RetryLater && subJobs.ContainsKey(o.SubJob.Id))
+            .Select(o => o.SubJob.DesktopId).ToList();
+        var desktops = await db.Desktops.Where(d => desktopIds.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
+
+        var now = time.GetUtcNow();
+        foreach (var outcome in outcomes)
+        {
+            if (!subJobs.TryGetValue(outcome.SubJob.Id, out var subJob))
+            {
+                // Our lease ran out and another node took the step over; its result stands.
+                continue;
+            }
+
+            if (outcome.RetryLater)
+            {
+                subJob.LeaseUntil = now + Backoff(outcome.SubJob.Attempts);
+                subJob.ClaimToken = null;
+            }
+            else
+            {
+                subJob.BeginAt ??= claim.At;
+                var desktop = desktops[subJob.DesktopId];
+                Record(subJob, desktop, subJob.Operation, outcome.ErrorCode, outcome.FailReason, now);
+            }
+        }
+
+        // The claim token is a concurrency token: if another node took a step over between the
+        // read above and this save, the save fails and changes nothing.
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static void Record(
@@ -330,7 +419,15 @@ public sealed partial class JobRunner(
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private sealed record Claim(string Token, DateTimeOffset At, List<SubJob> SubJobs, IReadOnlyDictionary<string, Pool> Pools);
+    private sealed record Claim(
+        string Token,
+        DateTimeOffset At,
+        List<SubJob> SubJobs,
+        IReadOnlyDictionary<string, Desktop> Desktops,
+        IReadOnlyDictionary<string, Pool> Pools);
+
+    /// <summary>How a step went: done (no error code), failed for good (error code), or to retry later.</summary>
+    private sealed record StepOutcome(SubJob SubJob, string? ErrorCode, string? FailReason, bool RetryLater);
 
     private static partial class Log
     {
@@ -346,6 +443,10 @@ public sealed partial class JobRunner(
             Message = "{Operation} of desktop {ComputerName} failed unexpectedly (attempt {Attempt}); it will be retried")]
         public static partial void StepFailedUnexpectedly(
             ILogger logger, Exception exception, DesktopOperation operation, string computerName, int attempt);
+
+        [LoggerMessage(EventId = 3005, Level = LogLevel.Debug,
+            Message = "Saving {Count} step outcomes together failed; saving them one by one")]
+        public static partial void GroupSaveFailed(ILogger logger, Exception exception, int count);
 
         [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
             Message = "Job {JobId} ({JobType}) ended {Status}: {Succeeded} succeeded, {Failed} failed")]
