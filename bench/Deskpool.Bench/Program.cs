@@ -4,6 +4,24 @@ using Deskpool.Bench;
 //
 // Starts a real server process per run, buys one pool of N desktops on the simulated driver at
 // zero latency, and measures the time to job SUCCESS and the server's peak resident memory.
+// deskpool-bench import [--rows N] [--samples S]
+//
+// Times the .xlsx import preview of N rows (default 200) against a warm server process.
+if (args.Length > 0 && args[0] == "import")
+{
+    var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(200);
+    var samples = args.SkipWhile(a => a != "--samples").Skip(1).Select(int.Parse).FirstOrDefault(30);
+    try
+    {
+        return await ImportBenchmark.RunAsync(rows, samples, CancellationToken.None);
+    }
+    catch (BenchmarkFailedException ex)
+    {
+        Console.Error.WriteLine($"deskpool-bench: FAILED: {ex.Message}");
+        return 1;
+    }
+}
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "provision")
 {
     Console.Error.WriteLine(ProvisionOptions.Usage);

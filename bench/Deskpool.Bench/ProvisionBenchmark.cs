@@ -259,7 +259,7 @@ internal static class ProvisionBenchmark
             : null;
 
     /// <summary>Builds the server in Release (quick when it is up to date) and returns its assembly.</summary>
-    private static async Task<string> BuildServerAsync(string? root, CancellationToken cancellationToken)
+    internal static async Task<string> BuildServerAsync(string? root, CancellationToken cancellationToken)
     {
         if (root is null)
         {
