@@ -76,7 +76,7 @@ internal static class BodyFile
             return JsonValue.Create(whole);
         }
 
-        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
             ? JsonValue.Create(number)
             : JsonValue.Create(value);
     }

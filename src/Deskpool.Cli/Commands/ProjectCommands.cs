@@ -105,34 +105,42 @@ internal static class ProjectCommands
             Description = "project, enterprise_project, pool or desktop",
             DefaultValueFactory = _ => "pool",
         };
-        var limit = new Option<int>("--limit") { Description = "Groups per page (1-1000)", DefaultValueFactory = _ => 100 };
+        var limit = new Option<int>("--limit") { Description = "Groups per page (1-1000)", DefaultValueFactory = _ => 1000 };
+        var offset = new Option<int>("--offset") { Description = "Groups to skip", DefaultValueFactory = _ => 0 };
         return kit.Verb("costs", "Show pay-per-use usage and cost for a time range", async (s, p, ct) =>
         {
             var query = $"costs?from={Lookup.Q(p.GetValue(from)!)}&granularity={Lookup.Q(p.GetValue(granularity)!)}" +
-                $"&group_by={Lookup.Q(p.GetValue(groupBy)!)}&limit={p.GetValue(limit)}" +
+                $"&group_by={Lookup.Q(p.GetValue(groupBy)!)}&limit={p.GetValue(limit)}&offset={p.GetValue(offset)}" +
                 (p.GetValue(to) is { } end ? $"&to={Lookup.Q(end)}" : "");
             var raw = await s.Api.GetAsync(query, ct);
+            var page = ApiClient.As<CostReport>(raw);
+            if (page.Groups.Count < page.TotalCount)
+            {
+                s.Printer.Note($"Showing groups {p.GetValue(offset) + 1}-{p.GetValue(offset) + page.Groups.Count} of " +
+                    $"{page.TotalCount}; the total covers them all. Use --offset for the others.");
+            }
+
             s.Printer.Data(raw, () =>
             {
-                var report = ApiClient.As<CostReport>(raw);
+                var report = page;
                 var table = Printer.NewTable("PROJECT / EP", "POOL", "DESKTOP", "RUNNING H", "COMPUTE", "DISK", $"TOTAL {report.Currency}");
                 foreach (var g in report.Groups)
                 {
                     Printer.Row(table, g.EnterpriseProjectId ?? g.ProjectId, g.DesktopPoolName ?? "", g.ComputerName ?? "",
-                        (g.RunningSeconds / 3600.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                        (g.RunningSeconds / 3600.0).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
                         g.ComputeAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         g.DiskAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         g.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
-                Printer.Row(table, "TOTAL", "", "", (report.Total.RunningSeconds / 3600.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                Printer.Row(table, "TOTAL", "", "", (report.Total.RunningSeconds / 3600.0).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
                     report.Total.ComputeAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     report.Total.DiskAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     report.Total.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return table;
             });
             return ExitCodes.Success;
-        }, from, to, granularity, groupBy, limit);
+        }, from, to, granularity, groupBy, limit, offset);
     }
 
     public static Command Service(CommandKit kit)

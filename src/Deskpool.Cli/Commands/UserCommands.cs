@@ -158,6 +158,14 @@ internal static class UserCommands
                 throw new CliException($"No such file: {path}", ExitCodes.Usage);
             }
 
+            // The server takes at most 1 MB; refusing here gives the same answer without sending a large file.
+            if (new FileInfo(path).Length > 1024 * 1024)
+            {
+                throw new CliException(
+                    $"{path} is {new FileInfo(path).Length / 1024} KB; the server accepts workbooks of at most 1 MB.",
+                    ExitCodes.Validation);
+            }
+
             var bytes = await File.ReadAllBytesAsync(path, ct);
             var raw = await s.Api.UploadAsync("users/import", Path.GetFileName(path), bytes, ct);
             var preview = ApiClient.As<ImportPreview>(raw);

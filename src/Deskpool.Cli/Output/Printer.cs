@@ -121,7 +121,8 @@ internal sealed class Printer
 
     public static string Yaml(JsonNode? node)
     {
-        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
+        // Quote strings a YAML 1.1 reader would take for booleans, numbers or dates ("yes", "12:30", "2026-12-04").
+        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings(true).Build();
         return serializer.Serialize(Plain(node));
     }
 
@@ -136,8 +137,10 @@ internal sealed class Printer
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number when v.TryGetValue<long>(out var whole) => whole,
-            JsonValueKind.Number => v.GetValue<decimal>(),
+            JsonValueKind.Number => decimal.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture) is var number && number == decimal.Truncate(number)
+                    ? (object)(long)number
+                    : number,
             _ => null,
         },
         _ => null,

@@ -139,8 +139,16 @@ internal static class CostsApi
         return (costQuery, query.Failure);
     }
 
-    private static bool WantsCsv(HttpRequest http) =>
-        http.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(CsvType, StringComparison.OrdinalIgnoreCase));
+    /// <summary>CSV when the client prefers it: text/csv with a quality above zero and above any JSON it accepts.</summary>
+    private static bool WantsCsv(HttpRequest http)
+    {
+        var accept = http.GetTypedHeaders().Accept;
+        var csv = accept.Where(a => a.MediaType.Equals(CsvType, StringComparison.OrdinalIgnoreCase))
+            .Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var json = accept.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            .Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        return csv > 0 && csv >= json;
+    }
 
     private static async Task<IResult> ExportAsync(
         string projectId, CostQuery query, HttpRequest http, CostReports costs, CancellationToken ct)

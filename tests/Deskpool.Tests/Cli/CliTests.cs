@@ -72,6 +72,38 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Yaml_OfEveryShape_IsWritten_AndAmbiguousStringsAreQuoted()
+    {
+        await using var server = await TestServer.StartAsync();
+        var request = Wire.PoolRequest("yaml-pool", 1);
+        request["description"] = "yes";
+        await server.Client.WaitForJobAsync(await server.Client.CreatePoolAsync(request));
+        var cli = CliRunner.For(server);
+
+        var desktops = await cli.RunAsync("pools", "desktops", "yaml-pool", "-o", "yaml");
+        var pool = await cli.RunAsync("pools", "show", "yaml-pool", "-o", "yaml");
+
+        Assert.True(desktops.ExitCode == 0, desktops.ToString());
+        Assert.Contains("total_count: 1", desktops.Out);
+        Assert.True(pool.ExitCode == 0, pool.ToString());
+        Assert.Contains("description: \"yes\"", pool.Out);
+    }
+
+    [Fact]
+    public async Task Import_OfAFileOverOneMegabyte_IsAValidationError_BeforeUploading()
+    {
+        await using var server = await TestServer.StartAsync();
+        var cli = CliRunner.For(server);
+        var file = Path.Combine(TestServer.NewDataDirectory(), "big.xlsx");
+        await File.WriteAllBytesAsync(file, new byte[(1024 * 1024) + 1]);
+
+        var result = await cli.RunAsync("users", "import", file, "--dry-run");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("at most 1 MB", result.Err);
+    }
+
+    [Fact]
     public async Task Costs_ShowsTheReport_AndABadRangeIsAValidationError()
     {
         await using var server = await TestServer.StartAsync();
