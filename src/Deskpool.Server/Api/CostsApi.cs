@@ -194,7 +194,7 @@ internal static class CostCsv
                 await WriteRowAsync(writer,
                 [
                     ApiJson.Time(period.Start), ApiJson.Time(period.End), group.ProjectId, group.EnterpriseProjectId,
-                    group.PoolId, group.PoolName, group.DesktopId, group.ComputerName, report.Currency,
+                    group.PoolId, Text(group.PoolName), group.DesktopId, Text(group.ComputerName), report.Currency,
                     Number(f.RunningSeconds), Number(f.DiskGbSeconds), Number(f.ComputeAmount), Number(f.DiskAmount),
                     Number(f.Amount),
                 ]);
@@ -211,6 +211,13 @@ internal static class CostCsv
 
         return value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
+
+    /// <summary>
+    /// Names chosen by users: a leading '=', '+', '-' or '@' would make a spreadsheet read the cell
+    /// as a formula, so such a name gets a leading apostrophe, which spreadsheets show as text.
+    /// </summary>
+    public static string? Text(string? value) =>
+        value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 
     private static async Task WriteRowAsync(TextWriter writer, IReadOnlyList<string?> fields)
     {
