@@ -63,14 +63,4 @@ public static class DesktopTransitions
         DesktopState.Deleting => "deleting",
         _ => null,
     };
-
-    public static DesktopState? FromWireStatus(string status) => status switch
-    {
-        "BUILD" => DesktopState.Creating,
-        "ACTIVE" => DesktopState.Running,
-        "SHUTOFF" => DesktopState.Stopped,
-        "HIBERNATED" => DesktopState.Hibernated,
-        "ERROR" => DesktopState.Error,
-        _ => null,
-    };
 }

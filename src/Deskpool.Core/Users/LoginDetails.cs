@@ -35,6 +35,30 @@ public sealed class LoginDetails(DeskpoolDbContext db, IUserMail mail)
         }
     }
 
+    /// <summary>The pools a group opens to users who are joining it (memberships not yet saved).</summary>
+    public async Task ForGroupJoinersAsync(string groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        var pools = await db.Pools
+            .Where(p => db.Desktops.Any(d => d.PoolId == p.Id && d.State == DesktopState.Running)
+                && db.PoolAuthorizations.Any(a => a.PoolId == p.Id
+                    && a.ObjectType == AuthorizedObjectType.UserGroup && a.ObjectId == groupId))
+            .ToListAsync(cancellationToken);
+        if (pools.Count == 0)
+        {
+            return;
+        }
+
+        var users = await db.Users.Where(u => userIds.Contains(u.Id) && u.ActivatedAt != null && u.Email != null)
+            .ToListAsync(cancellationToken);
+        foreach (var pool in pools)
+        {
+            foreach (var user in users)
+            {
+                await mail.QueueLoginDetailsAsync(user, pool.Id, pool.Name, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Every pool with ready desktops the user is entitled to (after activation).</summary>
     public async Task ForUserAsync(User user, CancellationToken cancellationToken)
     {

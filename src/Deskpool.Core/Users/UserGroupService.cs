@@ -210,13 +210,9 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
             var now = time.GetUtcNow();
             var joining = ids.Except(members.Select(m => m.UserId)).ToList();
             db.GroupMemberships.AddRange(joining.Select(id => new GroupMembership { GroupId = groupId, UserId = id, CreatedAt = now }));
-            await db.SaveChangesAsync(cancellationToken);
 
-            // Joining a group may open pools to the user: tell them, as direct authorisation does.
-            foreach (var user in await db.Users.Where(u => joining.Contains(u.Id)).ToListAsync(cancellationToken))
-            {
-                await loginDetails.ForUserAsync(user, cancellationToken);
-            }
+            // Joining a group may open pools to the user: the mails are queued in the same save as the membership.
+            await loginDetails.ForGroupJoinersAsync(groupId, joining, cancellationToken);
         }
         else
         {

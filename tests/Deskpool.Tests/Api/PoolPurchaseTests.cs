@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Deskpool.Tests.Support;
 
 namespace Deskpool.Tests.Api;
@@ -149,11 +148,5 @@ public sealed class PoolPurchaseTests : IAsyncLifetime
 
         var job = await _server.Client.WaitForJobAsync(await _server.Client.CreatePoolAsync(Wire.PoolRequest("reused", 1)));
         Assert.Equal("SUCCESS", job.GetProperty("status").GetString());
-    }
-
-    internal static JsonObject WithoutDataDisks(JsonObject request)
-    {
-        request.Remove("data_volumes");
-        return request;
     }
 }
