@@ -156,16 +156,7 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
         string projectId, BatchDeleteNamingPoliciesRequest request, CancellationToken cancellationToken)
     {
         var rules = new Rules();
-        if (rules.Required("policy_ids", request.PolicyIds) && rules.Count("policy_ids", request.PolicyIds, 1, 50))
-        {
-            for (var i = 0; i < request.PolicyIds!.Count; i++)
-            {
-                if (rules.Required($"policy_ids[{i}]", request.PolicyIds[i]))
-                {
-                    rules.Length($"policy_ids[{i}]", request.PolicyIds[i], 1, 36);
-                }
-            }
-        }
+        rules.Ids("policy_ids", request.PolicyIds, 1, 50, maxLength: 36);
 
         if (rules.ToFailure() is { } failure)
         {

@@ -319,13 +319,7 @@ public sealed class PoolService(
         string projectId, DeleteDesktopsRequest request, CancellationToken cancellationToken)
     {
         var rules = new Rules();
-        if (rules.Required("desktop_ids", request.DesktopIds) && rules.Count("desktop_ids", request.DesktopIds, 1, 100))
-        {
-            for (var i = 0; i < request.DesktopIds!.Count; i++)
-            {
-                rules.Required($"desktop_ids[{i}]", request.DesktopIds[i]);
-            }
-        }
+        rules.Ids("desktop_ids", request.DesktopIds, 1, 100);
 
         if (rules.ToFailure() is { } failure)
         {

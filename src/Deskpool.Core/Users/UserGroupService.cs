@@ -134,13 +134,7 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
         string projectId, IReadOnlyList<string?>? groupIds, CancellationToken cancellationToken)
     {
         var rules = new Rules();
-        if (rules.Required("group_ids", groupIds) && rules.Count("group_ids", groupIds, 1, 100))
-        {
-            for (var i = 0; i < groupIds!.Count; i++)
-            {
-                rules.Required($"group_ids[{i}]", groupIds[i]);
-            }
-        }
+        rules.Ids("group_ids", groupIds, 1, 100);
 
         if (rules.ToFailure() is { } failure)
         {
@@ -173,16 +167,7 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
             rules.OneOf("op_type", request.OpType, ["ADD", "DELETE"]);
         }
 
-        if (rules.Required("user_ids", request.UserIds) && rules.Count("user_ids", request.UserIds, 1, 50))
-        {
-            for (var i = 0; i < request.UserIds!.Count; i++)
-            {
-                if (rules.Required($"user_ids[{i}]", request.UserIds[i]))
-                {
-                    rules.Length($"user_ids[{i}]", request.UserIds[i], 1, 55);
-                }
-            }
-        }
+        rules.Ids("user_ids", request.UserIds, 1, 50, maxLength: 55);
 
         if (rules.ToFailure() is { } failure)
         {

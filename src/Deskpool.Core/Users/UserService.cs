@@ -228,13 +228,7 @@ public sealed class UserService(
     public async Task<Failure?> DeleteAsync(string projectId, IReadOnlyList<string?>? userIds, string field, CancellationToken cancellationToken)
     {
         var rules = new Rules();
-        if (rules.Required(field, userIds) && rules.Count(field, userIds, 1, 100))
-        {
-            for (var i = 0; i < userIds!.Count; i++)
-            {
-                rules.Required($"{field}[{i}]", userIds[i]);
-            }
-        }
+        rules.Ids(field, userIds, 1, 100);
 
         if (rules.ToFailure() is { } failure)
         {

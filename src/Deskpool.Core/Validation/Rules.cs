@@ -95,6 +95,26 @@ public sealed class Rules
         return false;
     }
 
+    /// <summary>
+    /// A required list of <paramref name="min"/>–<paramref name="max"/> ids, each present and, when
+    /// <paramref name="maxLength"/> is given, at most that long (the batch operations' common rule).
+    /// </summary>
+    public bool Ids(string field, IReadOnlyList<string?>? ids, int min, int max, int? maxLength = null)
+    {
+        if (!Required(field, ids) || !Count(field, ids, min, max))
+        {
+            return false;
+        }
+
+        var ok = true;
+        for (var i = 0; i < ids!.Count; i++)
+        {
+            ok &= Required($"{field}[{i}]", ids[i]) && (maxLength is null || Length($"{field}[{i}]", ids[i], 1, maxLength.Value));
+        }
+
+        return ok;
+    }
+
     /// <summary>Free text may hold any printable character, but no control characters (line breaks aside).</summary>
     public bool PlainText(string field, string? value)
     {
