@@ -40,9 +40,13 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
                 image_id TEXT NOT NULL,
                 power TEXT NOT NULL,
                 created_at INTEGER NOT NULL,
-                create_requests INTEGER NOT NULL);
+                create_requests INTEGER NOT NULL,
+                ip TEXT,
+                resets INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS machines_zone ON machines (zone);
             """);
+        AddColumnIfMissing(connection, "ip", "TEXT");
+        AddColumnIfMissing(connection, "resets", "INTEGER NOT NULL DEFAULT 0");
     }
 
     public string Name => "simulated";
@@ -57,7 +61,7 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
         }
 
         // Keyed by computer name, so a seed fails the same desktops of a pool on every run.
-        if (FailsBySeed(spec.ComputerName, "create"))
+        if (Fails(spec.ComputerName, "create"))
         {
             await Task.Delay(_options.OperationLatency, _time, cancellationToken);
             throw new ComputeDriverException(ComputeDriverException.OperationFailed,
@@ -70,25 +74,91 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
             return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
         }
 
-        await Task.Delay(_options.BootTime, _time, cancellationToken);
+        await BootAsync(spec.ImageId, cancellationToken);
         await WriteAsync(() => SetPower(spec.DesktopId, "running"), cancellationToken);
         return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
     }
 
-    public Task<MachineInfo> StartAsync(string desktopId, CancellationToken cancellationToken) =>
-        ChangePowerAsync(desktopId, "start", "running", cancellationToken);
+    public Task<MachineInfo> StartAsync(MachineRef machine, CancellationToken cancellationToken) =>
+        ChangePowerAsync(machine, "start", "running", cancellationToken);
 
-    public Task<MachineInfo> StopAsync(string desktopId, bool hard, CancellationToken cancellationToken) =>
-        ChangePowerAsync(desktopId, "stop", "stopped", cancellationToken);
+    public Task<MachineInfo> StopAsync(MachineRef machine, bool hard, CancellationToken cancellationToken) =>
+        ChangePowerAsync(machine, "stop", "stopped", cancellationToken);
 
-    public Task<MachineInfo> RebootAsync(string desktopId, bool hard, CancellationToken cancellationToken) =>
-        ChangePowerAsync(desktopId, "reboot", "running", cancellationToken);
+    public Task<MachineInfo> RebootAsync(MachineRef machine, bool hard, CancellationToken cancellationToken) =>
+        ChangePowerAsync(machine, "reboot", "running", cancellationToken);
 
-    public Task<MachineInfo> HibernateAsync(string desktopId, CancellationToken cancellationToken) =>
-        ChangePowerAsync(desktopId, "hibernate", "hibernated", cancellationToken);
+    public Task<MachineInfo> HibernateAsync(MachineRef machine, CancellationToken cancellationToken) =>
+        ChangePowerAsync(machine, "hibernate", "hibernated", cancellationToken);
 
-    public async Task DeleteAsync(string desktopId, CancellationToken cancellationToken)
+    public async Task<MachineInfo> ResetAsync(MachineSpec spec, CancellationToken cancellationToken)
     {
+        await Task.Delay(_options.OperationLatency, _time, cancellationToken);
+        if (_options.FailingImageIds.Contains(spec.ImageId))
+        {
+            throw new ComputeDriverException(ComputeDriverException.ImageUnavailable,
+                $"Image {spec.ImageId} could not be read by the hypervisor (simulated: the image is set to fail).");
+        }
+
+        if (Fails(spec.ComputerName, "reset"))
+        {
+            throw new ComputeDriverException(ComputeDriverException.OperationFailed,
+                $"The hypervisor failed to rebuild the system disk of {spec.ComputerName} (simulated failure).");
+        }
+
+        var found = await WriteAsync(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE machines SET power = 'building', image_id = $image, resets = resets + 1
+                WHERE id = $id RETURNING id
+                """;
+            command.Parameters.AddWithValue("$id", spec.DesktopId);
+            command.Parameters.AddWithValue("$image", spec.ImageId);
+            return command.ExecuteScalar() is string;
+        }, cancellationToken);
+        if (!found)
+        {
+            throw new ComputeDriverException(ComputeDriverException.NoSuchMachine,
+                $"The hypervisor has no machine for desktop {spec.ComputerName}.");
+        }
+
+        await BootAsync(spec.ImageId, cancellationToken);
+        await WriteAsync(() => SetPower(spec.DesktopId, "running"), cancellationToken);
+        return new MachineInfo(spec.DesktopId, spec.AvailabilityZone, MachinePowerState.Running);
+    }
+
+    public Task<ConsoleEndpoint> GetConsoleAsync(MachineRef machine, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ip FROM machines WHERE id = $id";
+        command.Parameters.AddWithValue("$id", machine.DesktopId);
+        var ip = command.ExecuteScalar();
+        if (ip is null)
+        {
+            throw new ComputeDriverException(ComputeDriverException.NoSuchMachine,
+                $"The hypervisor has no machine for desktop {machine.ComputerName}.");
+        }
+
+        // A simulated desktop "listens" for RDP on its own address; nothing answers there.
+        return Task.FromResult(new ConsoleEndpoint("RDP", ip as string ?? machine.ComputerName, 3389));
+    }
+
+    /// <summary>How many times the machine's system disk was rebuilt (for tests).</summary>
+    public long Resets(string desktopId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT resets FROM machines WHERE id = $id";
+        command.Parameters.AddWithValue("$id", desktopId);
+        return command.ExecuteScalar() is long count ? count : 0;
+    }
+
+    public async Task DeleteAsync(MachineRef machine, CancellationToken cancellationToken)
+    {
+        var desktopId = machine.DesktopId;
         await Task.Delay(_options.OperationLatency, _time, cancellationToken);
         await WriteAsync(() =>
         {
@@ -100,8 +170,9 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
         }, cancellationToken);
     }
 
-    public Task<MachineInfo?> FindAsync(string desktopId, CancellationToken cancellationToken)
+    public Task<MachineInfo?> FindAsync(MachineRef machine, CancellationToken cancellationToken)
     {
+        var desktopId = machine.DesktopId;
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT zone, power FROM machines WHERE id = $id";
@@ -169,9 +240,10 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
 
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO machines (id, zone, image_id, power, created_at, create_requests)
-            VALUES ($id, $zone, $image, 'building', $now, 1)
+            INSERT INTO machines (id, zone, image_id, power, created_at, create_requests, ip)
+            VALUES ($id, $zone, $image, 'building', $now, 1, $ip)
             """;
+        insert.Parameters.AddWithValue("$ip", spec.IpAddress);
         insert.Parameters.AddWithValue("$id", spec.DesktopId);
         insert.Parameters.AddWithValue("$zone", spec.AvailabilityZone);
         insert.Parameters.AddWithValue("$image", spec.ImageId);
@@ -181,11 +253,23 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
         return null;
     }
 
-    private async Task<MachineInfo> ChangePowerAsync(
-        string desktopId, string operation, string power, CancellationToken cancellationToken)
+    /// <summary>Waits for the boot; a machine of a never-ready image waits until the caller gives up.</summary>
+    private async Task BootAsync(string imageId, CancellationToken cancellationToken)
     {
+        if (_options.NeverReadyImageIds.Contains(imageId))
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken);
+        }
+
+        await Task.Delay(_options.BootTime, _time, cancellationToken);
+    }
+
+    private async Task<MachineInfo> ChangePowerAsync(
+        MachineRef machine, string operation, string power, CancellationToken cancellationToken)
+    {
+        var desktopId = machine.DesktopId;
         await Task.Delay(_options.OperationLatency, _time, cancellationToken);
-        if (FailsBySeed(desktopId, operation))
+        if (Fails(desktopId, operation))
         {
             throw new ComputeDriverException(ComputeDriverException.OperationFailed,
                 $"The hypervisor failed to {operation} the machine (simulated failure, seed {_options.Seed}).");
@@ -220,9 +304,17 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
         return command.ExecuteScalar() as string;
     }
 
-    /// <summary>Whether an operation fails: a hash of seed, machine and operation, compared with the rate.</summary>
-    private bool FailsBySeed(string machineKey, string operation)
+    /// <summary>
+    /// Whether an operation fails: always when the operation is listed as failing, otherwise by a
+    /// hash of seed, machine and operation compared with the rate.
+    /// </summary>
+    private bool Fails(string machineKey, string operation)
     {
+        if (_options.FailingOperations.Contains(operation, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
         if (_options.FailureRate <= 0)
         {
             return false;
@@ -245,6 +337,18 @@ public sealed class SimulatedComputeDriver : IComputeDriver, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
+    }
+
+    /// <summary>Brings a state file written by an older version up to date.</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, string column, string type)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('machines') WHERE name = $name";
+        check.Parameters.AddWithValue("$name", column);
+        if ((long)check.ExecuteScalar()! == 0)
+        {
+            Execute(connection, $"ALTER TABLE machines ADD COLUMN {column} {type}");
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

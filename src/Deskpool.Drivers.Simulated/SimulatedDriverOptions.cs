@@ -21,6 +21,12 @@ public sealed class SimulatedDriverOptions
     /// <summary>Images whose machines always fail to build, as if the image were unreadable.</summary>
     public List<string> FailingImageIds { get; init; } = [];
 
+    /// <summary>Images whose machines never finish booting, as if the guest hung (tests readiness time-outs).</summary>
+    public List<string> NeverReadyImageIds { get; init; } = [];
+
+    /// <summary>Operations (create, start, stop, reboot, hibernate, reset) that always fail.</summary>
+    public List<string> FailingOperations { get; init; } = [];
+
     /// <summary>Most machines each zone can hold; zones not listed are unbounded.</summary>
     public Dictionary<string, int> ZoneCapacity { get; init; } = [];
 

@@ -12,19 +12,34 @@ public interface IComputeDriver
 
     Task<MachineInfo> CreateAsync(MachineSpec spec, CancellationToken cancellationToken);
 
-    Task<MachineInfo> StartAsync(string desktopId, CancellationToken cancellationToken);
+    Task<MachineInfo> StartAsync(MachineRef machine, CancellationToken cancellationToken);
 
-    Task<MachineInfo> StopAsync(string desktopId, bool hard, CancellationToken cancellationToken);
+    Task<MachineInfo> StopAsync(MachineRef machine, bool hard, CancellationToken cancellationToken);
 
-    Task<MachineInfo> RebootAsync(string desktopId, bool hard, CancellationToken cancellationToken);
+    Task<MachineInfo> RebootAsync(MachineRef machine, bool hard, CancellationToken cancellationToken);
 
-    Task<MachineInfo> HibernateAsync(string desktopId, CancellationToken cancellationToken);
+    Task<MachineInfo> HibernateAsync(MachineRef machine, CancellationToken cancellationToken);
 
-    Task DeleteAsync(string desktopId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Throws the system disk away, builds it again from the spec's image and boots the machine;
+    /// data disks are kept. Retrying a reset that was cut short resets again, which is safe.
+    /// </summary>
+    Task<MachineInfo> ResetAsync(MachineSpec spec, CancellationToken cancellationToken);
+
+    Task DeleteAsync(MachineRef machine, CancellationToken cancellationToken);
 
     /// <summary>The machine as the back end sees it, or null when it has no such machine.</summary>
-    Task<MachineInfo?> FindAsync(string desktopId, CancellationToken cancellationToken);
+    Task<MachineInfo?> FindAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>Where a client reaches the machine's display (the broker hands this out with a ticket).</summary>
+    Task<ConsoleEndpoint> GetConsoleAsync(MachineRef machine, CancellationToken cancellationToken);
 }
+
+/// <summary>Which machine an operation is for: its desktop id, computer name and zone.</summary>
+public sealed record MachineRef(string DesktopId, string ComputerName, string AvailabilityZone);
+
+/// <summary>A machine's display endpoint: protocol (RDP, VNC, SPICE), host and port.</summary>
+public sealed record ConsoleEndpoint(string Protocol, string Host, int Port);
 
 /// <summary>Everything a back end needs to build one desktop.</summary>
 public sealed record MachineSpec(
@@ -39,7 +54,10 @@ public sealed record MachineSpec(
     IReadOnlyList<DiskSpec> DataDisks,
     string SubnetId,
     string IpAddress,
-    string MacAddress);
+    string MacAddress)
+{
+    public MachineRef Ref => new(DesktopId, ComputerName, AvailabilityZone);
+}
 
 public sealed record DiskSpec(string Type, int SizeGb);
 
@@ -60,6 +78,7 @@ public sealed class ComputeDriverException(string code, string message) : Except
     public const string OperationFailed = "WKS.00100003";
     public const string HostUnreachable = "WKS.00100004";
     public const string NoSuchMachine = "WKS.00100005";
+    public const string NotReadyInTime = "WKS.00100006";
 
     public string Code { get; } = code;
 }

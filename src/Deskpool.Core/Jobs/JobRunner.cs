@@ -304,24 +304,26 @@ public sealed partial class JobRunner(
                 await driver.CreateAsync(SpecFor(desktop, pool), cancellationToken);
                 break;
             case DesktopOperation.Start:
-                await driver.StartAsync(desktop.Id, cancellationToken);
+                await driver.StartAsync(Ref(desktop), cancellationToken);
                 break;
             case DesktopOperation.Stop:
-                await driver.StopAsync(desktop.Id, hard, cancellationToken);
+                await driver.StopAsync(Ref(desktop), hard, cancellationToken);
                 break;
             case DesktopOperation.Reboot:
-                await driver.RebootAsync(desktop.Id, hard, cancellationToken);
+                await driver.RebootAsync(Ref(desktop), hard, cancellationToken);
                 break;
             case DesktopOperation.Hibernate:
-                await driver.HibernateAsync(desktop.Id, cancellationToken);
+                await driver.HibernateAsync(Ref(desktop), cancellationToken);
                 break;
             case DesktopOperation.Delete:
-                await driver.DeleteAsync(desktop.Id, cancellationToken);
+                await driver.DeleteAsync(Ref(desktop), cancellationToken);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown operation {subJob.Operation}.");
         }
     }
+
+    private static MachineRef Ref(Desktop desktop) => new(desktop.Id, desktop.ComputerName, desktop.AvailabilityZone);
 
     private MachineSpec SpecFor(Desktop desktop, Pool pool)
     {
