@@ -14,6 +14,9 @@ public enum DesktopState
     Deleting,
     Deleted,
     Error,
+
+    /// <summary>The system disk is being rebuilt from the image after a binding ended.</summary>
+    Resetting,
 }
 
 public static class DesktopTransitions
@@ -24,17 +27,20 @@ public static class DesktopTransitions
         [DesktopState.Running] =
         [
             DesktopState.Stopping, DesktopState.Rebooting, DesktopState.Hibernating, DesktopState.Deleting,
-            DesktopState.Stopped, DesktopState.Error,
+            DesktopState.Stopped, DesktopState.Error, DesktopState.Resetting,
         ],
         [DesktopState.Starting] = [DesktopState.Running, DesktopState.Error],
         [DesktopState.Stopping] = [DesktopState.Stopped, DesktopState.Error],
-        [DesktopState.Stopped] = [DesktopState.Starting, DesktopState.Deleting, DesktopState.Running],
+        [DesktopState.Stopped] =
+            [DesktopState.Starting, DesktopState.Deleting, DesktopState.Running, DesktopState.Resetting],
         [DesktopState.Rebooting] = [DesktopState.Running, DesktopState.Error],
         [DesktopState.Hibernating] = [DesktopState.Hibernated, DesktopState.Error],
-        [DesktopState.Hibernated] = [DesktopState.Starting, DesktopState.Deleting],
+        [DesktopState.Hibernated] = [DesktopState.Starting, DesktopState.Deleting, DesktopState.Resetting],
         [DesktopState.Deleting] = [DesktopState.Deleted, DesktopState.Error],
         [DesktopState.Deleted] = [],
-        [DesktopState.Error] = [DesktopState.Deleting, DesktopState.Starting, DesktopState.Running],
+        [DesktopState.Error] =
+            [DesktopState.Deleting, DesktopState.Starting, DesktopState.Running, DesktopState.Resetting],
+        [DesktopState.Resetting] = [DesktopState.Running, DesktopState.Error],
     };
 
     public static bool CanMove(DesktopState from, DesktopState to) => Allowed[from].Contains(to);
@@ -44,7 +50,7 @@ public static class DesktopTransitions
     {
         DesktopState.Creating => "BUILD",
         DesktopState.Running or DesktopState.Stopping or DesktopState.Rebooting
-            or DesktopState.Hibernating or DesktopState.Deleting => "ACTIVE",
+            or DesktopState.Hibernating or DesktopState.Deleting or DesktopState.Resetting => "ACTIVE",
         DesktopState.Starting or DesktopState.Stopped => "SHUTOFF",
         DesktopState.Hibernated => "HIBERNATED",
         DesktopState.Deleted => "DELETED",
@@ -61,6 +67,7 @@ public static class DesktopTransitions
         DesktopState.Rebooting => "rebooting",
         DesktopState.Hibernating => "hibernating",
         DesktopState.Deleting => "deleting",
+        DesktopState.Resetting => "rebuilding",
         _ => null,
     };
 }

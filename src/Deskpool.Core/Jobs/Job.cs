@@ -106,6 +106,9 @@ public enum DesktopOperation
     Reboot,
     Hibernate,
     Delete,
+
+    /// <summary>Rebuild the system disk from the image (after a dynamic binding ends).</summary>
+    Reset,
 }
 
 public static class JobTypes
@@ -116,5 +119,6 @@ public static class JobTypes
     public const string DeleteDesktops = "deleteDesktops";
 
     public const string CreateDesktops = "createDesktops";
+    public const string RebuildDesktops = "rebuildDesktops";
     public const string OperateDesktops = "operateDesktops";
 }

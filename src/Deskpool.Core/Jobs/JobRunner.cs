@@ -157,14 +157,24 @@ public sealed partial class JobRunner(
                 $"Gave up after {_options.MaxAttempts} attempts that ended in unexpected errors.", RetryLater: false);
         }
 
+        using var readiness = NeedsReadiness(claimed.Operation)
+            ? new CancellationTokenSource(_options.ReadinessTimeout, time)
+            : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, readiness.Token);
         try
         {
-            await ExecuteAsync(claimed, desktop, claim.Pools[desktop.PoolId], cancellationToken);
+            await ExecuteAsync(claimed, desktop, claim.Pools[desktop.PoolId], linked.Token);
             return new StepOutcome(claimed, null, null, RetryLater: false);
         }
         catch (ComputeDriverException ex)
         {
             return new StepOutcome(claimed, ex.Code, ex.Message, RetryLater: false);
+        }
+        catch (OperationCanceledException) when (readiness.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new StepOutcome(claimed, ComputeDriverException.NotReadyInTime,
+                $"Desktop {desktop.ComputerName} did not become ready within {_options.ReadinessTimeout.TotalMinutes:0.#} " +
+                "minute(s) (readiness timeout).", RetryLater: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -318,6 +328,9 @@ public sealed partial class JobRunner(
             case DesktopOperation.Delete:
                 await driver.DeleteAsync(Ref(desktop), cancellationToken);
                 break;
+            case DesktopOperation.Reset:
+                await driver.ResetAsync(SpecFor(desktop, pool), cancellationToken);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown operation {subJob.Operation}.");
         }
@@ -410,12 +423,16 @@ public sealed partial class JobRunner(
 
     private static DesktopState SucceededState(DesktopOperation operation) => operation switch
     {
-        DesktopOperation.Create or DesktopOperation.Start or DesktopOperation.Reboot => DesktopState.Running,
+        DesktopOperation.Create or DesktopOperation.Start or DesktopOperation.Reboot or DesktopOperation.Reset
+            => DesktopState.Running,
         DesktopOperation.Stop => DesktopState.Stopped,
         DesktopOperation.Hibernate => DesktopState.Hibernated,
         DesktopOperation.Delete => DesktopState.Deleted,
         _ => throw new InvalidOperationException($"Unknown operation {operation}."),
     };
+
+    private static bool NeedsReadiness(DesktopOperation operation) =>
+        operation is DesktopOperation.Create or DesktopOperation.Reset;
 
     private static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempts)));
 

@@ -18,6 +18,13 @@ public sealed class JobRunnerOptions
 
     /// <summary>Attempts at a sub-job that keeps failing unexpectedly before it is failed for good.</summary>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// How long a create or reset may take before the desktop counts as never ready: the step then
+    /// fails with its own cause instead of waiting for ever (a Windows boot takes minutes, so the
+    /// default is generous).
+    /// </summary>
+    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromMinutes(20);
 }
 
 /// <summary>The name this server process goes by when it holds leases.</summary>

@@ -13,7 +13,7 @@ namespace Deskpool.Core.Metering;
 public static class BillableStates
 {
     public static bool BillsCompute(DesktopState state) => state is DesktopState.Running or DesktopState.Rebooting
-        or DesktopState.Stopping or DesktopState.Hibernating;
+        or DesktopState.Stopping or DesktopState.Hibernating or DesktopState.Resetting;
 
     public static bool HasDisks(DesktopState state, bool hasRun) => hasRun && state != DesktopState.Deleted;
 }

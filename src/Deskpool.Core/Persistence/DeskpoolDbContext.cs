@@ -59,6 +59,16 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
 
     public DbSet<MeterCursor> MeterCursors => Set<MeterCursor>();
 
+    public DbSet<Broker.Binding> Bindings => Set<Broker.Binding>();
+
+    public DbSet<Broker.EndUserSession> EndUserSessions => Set<Broker.EndUserSession>();
+
+    public DbSet<Broker.DesktopAgentKey> DesktopAgentKeys => Set<Broker.DesktopAgentKey>();
+
+    public DbSet<Broker.PoolScaling> PoolScalings => Set<Broker.PoolScaling>();
+
+    public DbSet<Broker.ScalingDecision> ScalingDecisions => Set<Broker.ScalingDecision>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();

@@ -138,3 +138,60 @@ internal sealed class NameSequenceConfiguration : IEntityTypeConfiguration<NameS
         builder.Property(n => n.Version).IsConcurrencyToken();
     }
 }
+
+internal sealed class BindingConfiguration : IEntityTypeConfiguration<Broker.Binding>
+{
+    public void Configure(EntityTypeBuilder<Broker.Binding> builder)
+    {
+        builder.ToTable("bindings");
+        builder.HasKey(b => b.Id);
+        builder.Property(b => b.Version).IsConcurrencyToken();
+
+        // The broker's two promises, kept by the database itself.
+        builder.HasIndex(b => b.DesktopId).IsUnique();
+        builder.HasIndex(b => new { b.PoolId, b.UserId }).IsUnique();
+        builder.HasIndex(b => b.UserId);
+        builder.HasIndex(b => b.ReleaseAt);
+    }
+}
+
+internal sealed class EndUserSessionConfiguration : IEntityTypeConfiguration<Broker.EndUserSession>
+{
+    public void Configure(EntityTypeBuilder<Broker.EndUserSession> builder)
+    {
+        builder.ToTable("end_user_sessions");
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => s.TokenDigest).IsUnique();
+        builder.HasIndex(s => s.ExpiresAt);
+        builder.HasIndex(s => s.UserId);
+    }
+}
+
+internal sealed class DesktopAgentKeyConfiguration : IEntityTypeConfiguration<Broker.DesktopAgentKey>
+{
+    public void Configure(EntityTypeBuilder<Broker.DesktopAgentKey> builder)
+    {
+        builder.ToTable("desktop_agent_keys");
+        builder.HasKey(k => k.DesktopId);
+    }
+}
+
+internal sealed class PoolScalingConfiguration : IEntityTypeConfiguration<Broker.PoolScaling>
+{
+    public void Configure(EntityTypeBuilder<Broker.PoolScaling> builder)
+    {
+        builder.ToTable("pool_scaling");
+        builder.HasKey(s => s.PoolId);
+        builder.Property(s => s.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class ScalingDecisionConfiguration : IEntityTypeConfiguration<Broker.ScalingDecision>
+{
+    public void Configure(EntityTypeBuilder<Broker.ScalingDecision> builder)
+    {
+        builder.ToTable("scaling_decisions");
+        builder.HasKey(d => d.Id);
+        builder.HasIndex(d => new { d.PoolId, d.Id });
+    }
+}

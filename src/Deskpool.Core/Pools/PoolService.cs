@@ -55,7 +55,8 @@ public sealed class PoolService(
                 return namingFailure;
             }
 
-            if (await QuotaFailureAsync(project, spec.Size, cancellationToken) is { } quotaFailure)
+            if (await Quotas.CheckAsync(db, catalog, project, spec.Product, spec.Size, "size", cancellationToken)
+                is { } quotaFailure)
             {
                 return quotaFailure;
             }
@@ -103,7 +104,8 @@ public sealed class PoolService(
                 return PoolNotFound(poolId);
             }
 
-            if (await QuotaFailureAsync(project, request.Size!.Value, cancellationToken) is { } quotaFailure)
+            if (await Quotas.CheckAsync(db, catalog, project, catalog.Product(pool.ProductId), request.Size!.Value, "size",
+                    cancellationToken) is { } quotaFailure)
             {
                 return quotaFailure;
             }
@@ -353,7 +355,13 @@ public sealed class PoolService(
         }
 
         var pool = poolIds.Count == 1 ? await FindAsync(projectId, poolIds[0], cancellationToken) : null;
-        return await SaveJobAsync(job, pool, now, cancellationToken);
+
+        // A deleted desktop's binding ends with it, in the same transaction as the job.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Bindings.Where(b => ids.Contains(b.DesktopId)).ExecuteDeleteAsync(cancellationToken);
+        var saved = await SaveJobAsync(job, pool, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
     }
 
     public async Task<Outcome<(int Total, List<Desktop> Items)>> ListDesktopsAsync(
@@ -413,6 +421,12 @@ public sealed class PoolService(
         var items = await desktops.Skip(query.Offset).Take(query.Limit).ToListAsync(cancellationToken);
         return (total, items);
     }
+
+    /// <summary>Who holds each of the given desktops (desktops nobody holds are left out).</summary>
+    public Task<Dictionary<string, Broker.Binding>> BindingsOfAsync(
+        IReadOnlyCollection<string> desktopIds, CancellationToken cancellationToken) =>
+        db.Bindings.AsNoTracking().Where(b => desktopIds.Contains(b.DesktopId))
+            .ToDictionaryAsync(b => b.DesktopId, cancellationToken);
 
     private async Task<Outcome<Job>> AddDesktopsAsync(
         Pool pool, int count, string jobType, DateTimeOffset now, CancellationToken cancellationToken)
@@ -484,17 +498,6 @@ public sealed class PoolService(
         }
     }
 
-    private async Task<Failure?> QuotaFailureAsync(Project project, int adding, CancellationToken cancellationToken)
-    {
-        var used = await db.Desktops.CountAsync(
-            d => d.ProjectId == project.Id && d.State != DesktopState.Deleted, cancellationToken);
-        return used + adding <= project.DesktopQuota
-            ? null
-            : Failure.Invalid(ErrorCodes.QuotaExceeded, "size",
-                $"size {adding} exceeds the desktop quota: {used} of {project.DesktopQuota} desktops are in use, " +
-                $"{Math.Max(0, project.DesktopQuota - used)} remain.");
-    }
-
     private Task<Pool?> FindAsync(string projectId, string poolId, CancellationToken cancellationToken) =>
         db.Pools.FirstOrDefaultAsync(p => p.ProjectId == projectId && p.Id == poolId, cancellationToken);
 
@@ -512,8 +515,11 @@ public sealed class PoolService(
                 Errors = g.Count(d => d.State == DesktopState.Error),
             })
             .ToDictionaryAsync(c => c.PoolId, cancellationToken);
+        var used = await db.Bindings.AsNoTracking().Where(b => ids.Contains(b.PoolId))
+            .GroupBy(b => b.PoolId).Select(g => new { PoolId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(c => c.PoolId, c => c.Count, cancellationToken);
         return pools.Select(p => counts.TryGetValue(p.Id, out var c)
-                ? new PoolView(p, c.Total, 0, c.OnDemand, c.Errors)
+                ? new PoolView(p, c.Total, used.GetValueOrDefault(p.Id), c.OnDemand, c.Errors)
                 : new PoolView(p, 0, 0, 0, 0))
             .ToList();
     }

@@ -12,6 +12,12 @@ public sealed class Project
     /// <summary>How many desktops the project may hold at once (the <c>general_instances</c> quota).</summary>
     public int DesktopQuota { get; set; }
 
+    /// <summary>How many vCPUs the project's desktops may have together (the <c>cores</c> quota).</summary>
+    public int CoreQuota { get; set; }
+
+    /// <summary>How much memory, in GB, the project's desktops may have together (the <c>Memory</c> quota).</summary>
+    public int MemoryQuotaGb { get; set; }
+
     /// <summary>
     /// Set when an administrator grants Deskpool the use of images, networks and scaling on the
     /// tenant's behalf; purchases are refused until then.

@@ -1,4 +1,3 @@
-using Deskpool.Core.Desktops;
 using Deskpool.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +18,6 @@ public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
         return project;
     }
 
-    public Task<int> DesktopsInUseAsync(string projectId, CancellationToken cancellationToken) =>
-        db.Desktops.CountAsync(d => d.ProjectId == projectId && d.State != DesktopState.Deleted, cancellationToken);
 
     /// <summary>Finds the credential a token belongs to, by the token's digest.</summary>
     public Task<ApiCredential?> FindCredentialAsync(string token, CancellationToken cancellationToken)

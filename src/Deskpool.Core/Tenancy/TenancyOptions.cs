@@ -11,6 +11,10 @@ public sealed class TenancyOptions
     public List<SeededProject> Projects { get; init; } = [];
 
     public int DefaultDesktopQuota { get; set; } = 2000;
+
+    public int DefaultCoreQuota { get; set; } = 16_000;
+
+    public int DefaultMemoryQuotaGb { get; set; } = 64_000;
 }
 
 public sealed class SeededProject
@@ -27,4 +31,8 @@ public sealed class SeededProject
     public bool ServiceAuthorized { get; set; }
 
     public int? DesktopQuota { get; set; }
+
+    public int? CoreQuota { get; set; }
+
+    public int? MemoryQuotaGb { get; set; }
 }

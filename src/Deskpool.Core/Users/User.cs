@@ -48,6 +48,11 @@ public sealed class User
 
     public bool Locked { get; set; }
 
+    /// <summary>Wrong passwords given in a row at sign-in; a right one resets it.</summary>
+    public int FailedSignIns { get; set; }
+
+    public DateTimeOffset? LastFailedSignInAt { get; set; }
+
     /// <summary>Set once the user has a password: by activation, or by the administrator at creation.</summary>
     public DateTimeOffset? ActivatedAt { get; set; }
 

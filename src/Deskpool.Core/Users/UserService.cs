@@ -280,6 +280,8 @@ public sealed class UserService(
                 break;
             case "UNLOCK":
                 user.Locked = false;
+                user.FailedSignIns = 0;
+                user.LastFailedSignInAt = null;
                 break;
             default:
                 if (user.Email is null)

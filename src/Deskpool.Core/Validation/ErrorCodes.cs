@@ -35,6 +35,26 @@ public static class ErrorCodes
     public const string ImportNotFound = "WKS.00180404";
     public const string AccountBlocked = "WKS.0020";
 
+    public const string AccountLocked = "WKS.0021";
+    public const string AccountDisabled = "WKS.0022";
+    public const string AccountExpired = "WKS.0023";
+    public const string AccountNotActivated = "WKS.0024";
+    public const string PasswordChangeRequired = "WKS.0025";
+
+    /// <summary>Too many failed sign-ins in a row: wait for the time Retry-After gives.</summary>
+    public const string TooManyAttempts = "WKS.0429";
+
+    public const string PoolInMaintenance = "WKS.0026";
+
+    /// <summary>No desktop can be handed out now (all in use, maximum or quota reached, scaling paused).</summary>
+    public const string NoDesktopAvailable = "WKS.0027";
+
+    /// <summary>The user holds no desktop of the pool (disconnect, log off, unassign).</summary>
+    public const string NotBound = "WKS.0028";
+
+    public const string TicketInvalid = "WKS.0029";
+    public const string AlreadyBound = "WKS.0030";
+
     /// <summary>User not found (the code the public API uses, with 404 here).</summary>
     public const string UserNotFound = "WKS.00170312";
 

@@ -8,6 +8,12 @@ public enum FailureKind
     Conflict,
     Forbidden,
     Unauthorized,
+
+    /// <summary>Nothing wrong with the request, but it cannot be served now; <see cref="Failure.RetryAfter"/> says when to try again.</summary>
+    Unavailable,
+
+    /// <summary>Too many attempts; <see cref="Failure.RetryAfter"/> says when the next one is accepted.</summary>
+    TooManyAttempts,
 }
 
 /// <summary>An expected refusal of a request, with a stable code and a message naming the field and rule.</summary>
@@ -15,6 +21,9 @@ public sealed record Failure(FailureKind Kind, string Code, string Message, stri
 {
     /// <summary>Further failures found in the same request, after the first.</summary>
     public IReadOnlyList<Failure> Others { get; init; } = [];
+
+    /// <summary>When the client may try again, for refusals that pass with time.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public static Failure Invalid(string code, string field, string message) =>
         new(FailureKind.Invalid, code, message, field);
@@ -25,6 +34,9 @@ public sealed record Failure(FailureKind Kind, string Code, string Message, stri
         new(FailureKind.Conflict, code, message, field);
 
     public static Failure Forbidden(string code, string message) => new(FailureKind.Forbidden, code, message);
+
+    public static Failure Unavailable(string code, string message, TimeSpan? retryAfter = null) =>
+        new(FailureKind.Unavailable, code, message) { RetryAfter = retryAfter };
 }
 
 /// <summary>Thrown only to unwind from deep inside a use case; the doors turn it back into its failure.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Deskpool.Core.Validation;
 
 namespace Deskpool.Server.Api;
@@ -24,14 +25,24 @@ internal static class ApiErrors
             FailureKind.Conflict => StatusCodes.Status409Conflict,
             FailureKind.Forbidden => StatusCodes.Status403Forbidden,
             FailureKind.Unauthorized => StatusCodes.Status401Unauthorized,
+            FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            FailureKind.TooManyAttempts => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status400BadRequest,
         };
+        if (failure.RetryAfter is { } retryAfter && context is not null)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+        }
+
         var others = failure.Others.Count == 0
             ? null
             : new[] { failure }.Concat(failure.Others).Select(f => new FieldError(f.Code, f.Message, f.Field)).ToList();
         var body = new ErrorBody(failure.Code, failure.Message, RequestIds.Current(context), failure.Field, others);
         return Results.Json(body, ApiJson.Options, statusCode: status);
     }
+
+    /// <summary>Whole seconds for a Retry-After header, never less than one.</summary>
+    public static long RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>Writes an error body directly, for middleware that runs outside endpoints.</summary>
     public static Task WriteAsync(HttpContext context, int status, string code, string message)

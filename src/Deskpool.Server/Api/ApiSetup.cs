@@ -69,7 +69,9 @@ internal static partial class ApiSetup
         project.MapUserImportApi();
         project.MapGroupsApi();
         project.MapAuthorizationApi();
+        project.MapBrokerAdminApi();
         app.MapEndUserApi();
+        app.MapDesktopAgentApi();
         app.MapActivationPage();
         project.MapCostsApi();
         return app;

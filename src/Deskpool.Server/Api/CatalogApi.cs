@@ -1,3 +1,4 @@
+using Deskpool.Core.Persistence;
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Tenancy;
 
@@ -107,12 +108,17 @@ internal static class CatalogApi
                 i.MinDiskGb, i.Source, ApiJson.Time(i.CreatedAt))).ToList()));
         }).WithName("ListImages");
 
-        project.MapGet("/quotas", async (string projectId, ProjectService projects, CancellationToken ct) =>
+        project.MapGet("/quotas", async (
+            string projectId, ProjectService projects, DeskpoolDbContext db, Catalog catalog, CancellationToken ct) =>
         {
             var project = await projects.GetAsync(projectId, ct);
-            var used = await projects.DesktopsInUseAsync(projectId, ct);
+            var used = await Quotas.UsageAsync(db, catalog, projectId, ct);
             return Reply.Json(new QuotaResponse(new QuotaResources(
-                [new QuotaResource("general_instances", project.DesktopQuota, used)])));
+            [
+                new QuotaResource("general_instances", project.DesktopQuota, used.Desktops),
+                new QuotaResource("cores", project.CoreQuota, used.Cores),
+                new QuotaResource("Memory", project.MemoryQuotaGb, used.MemoryGb, "GB"),
+            ])));
         }).WithName("ShowQuotas");
 
         project.MapGet("/availability-zones", (Catalog catalog) => Reply.Json(new ZoneListResponse(catalog.Region,

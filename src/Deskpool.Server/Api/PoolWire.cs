@@ -1,3 +1,4 @@
+using Deskpool.Core.Broker;
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Pools;
@@ -156,9 +157,12 @@ internal sealed record PoolDesktopWire(
     bool IsOnDemand,
     string? ErrorCode,
     string? FailReason,
-    IReadOnlyList<string> UserList)
+    IReadOnlyList<string> UserList,
+    string? UserName,
+    IReadOnlyList<AttachUserWire> AttachUserInfos,
+    string? ReleaseAt)
 {
-    public static PoolDesktopWire From(Desktop d, string productId, bool maintenance)
+    public static PoolDesktopWire From(Desktop d, string productId, bool maintenance, Binding? binding)
     {
         var addresses = d.IpAddress is null
             ? new Dictionary<string, IReadOnlyList<IReadOnlyDictionary<string, object>>>()
@@ -184,8 +188,8 @@ internal sealed record PoolDesktopWire(
             d.IpAddress,
             DesktopTransitions.WireStatus(d.State),
             DesktopTransitions.WireTaskStatus(d.State),
-            d.State is DesktopState.Running ? "REGISTERED" : "UNREGISTER",
-            "UNATTACH",
+            LoginStatusOf(d, binding),
+            binding is null ? "UNATTACH" : "ATTACHED",
             "POOLED",
             ApiJson.Time(d.CreatedAt),
             d.AvailabilityZone,
@@ -195,9 +199,22 @@ internal sealed record PoolDesktopWire(
             d.OnDemand,
             d.ErrorCode,
             d.FailReason,
-            []);
+            binding is null ? [] : [binding.UserName],
+            binding?.UserName,
+            binding is null ? [] : [new AttachUserWire(binding.UserId, binding.UserName, "USER")],
+            binding?.ReleaseAt is { } release ? ApiJson.Time(release) : null);
     }
+
+    /// <summary>The wire's <c>login_status</c>: the user's session when bound, else whether the desktop is up.</summary>
+    private static string LoginStatusOf(Desktop d, Binding? binding) => binding?.State switch
+    {
+        SessionState.Connected => "CONNECTED",
+        SessionState.Disconnected => "DISCONNECTED",
+        _ => d.State is DesktopState.Running ? "REGISTERED" : "UNREGISTER",
+    };
 }
+
+internal sealed record AttachUserWire(string UserId, string UserName, string Type);
 
 internal sealed record PoolDesktopListResponse(
     int TotalCount,

@@ -98,9 +98,15 @@ internal static class PoolsApi
         }
 
         var p = pool.Value.Pool;
-        return Reply.Json(await pools.ListDesktopsAsync(projectId, poolId, desktopQuery, ct), page =>
-            new PoolDesktopListResponse(page.Total, pool.Value.OnDemandCount, 0,
-                page.Items.Select(d => PoolDesktopWire.From(d, p.ProductId, p.InMaintenanceMode)).ToList()),
-            http.HttpContext);
+        var page = await pools.ListDesktopsAsync(projectId, poolId, desktopQuery, ct);
+        if (!page.Succeeded)
+        {
+            return ApiErrors.From(page.Failure, http.HttpContext);
+        }
+
+        var bindings = await pools.BindingsOfAsync(page.Value.Items.Select(d => d.Id).ToList(), ct);
+        return Reply.Json(new PoolDesktopListResponse(page.Value.Total, pool.Value.OnDemandCount, 0,
+            page.Value.Items.Select(d => PoolDesktopWire.From(
+                d, p.ProductId, p.InMaintenanceMode, bindings.GetValueOrDefault(d.Id))).ToList()));
     }
 }

@@ -21,7 +21,7 @@ internal sealed partial class Bootstrap(
         var tenancy = options.Value;
         foreach (var seeded in tenancy.Projects)
         {
-            await SeedAsync(seeded, tenancy.DefaultDesktopQuota, cancellationToken);
+            await SeedAsync(seeded, tenancy, cancellationToken);
         }
 
         if (tenancy.Projects.Count == 0 && !await db.Projects.AnyAsync(cancellationToken))
@@ -33,7 +33,7 @@ internal sealed partial class Bootstrap(
                 Name = "default",
                 AdminToken = token,
             };
-            await SeedAsync(project, tenancy.DefaultDesktopQuota, cancellationToken);
+            await SeedAsync(project, tenancy, cancellationToken);
             Console.WriteLine($"""
 
                 ================================================================================
@@ -53,7 +53,7 @@ internal sealed partial class Bootstrap(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task SeedAsync(SeededProject seeded, int defaultQuota, CancellationToken cancellationToken)
+    private async Task SeedAsync(SeededProject seeded, TenancyOptions defaults, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(seeded.Id) || string.IsNullOrWhiteSpace(seeded.AdminToken))
         {
@@ -69,14 +69,18 @@ internal sealed partial class Bootstrap(
                 Id = seeded.Id,
                 Name = string.IsNullOrEmpty(seeded.Name) ? seeded.Id : seeded.Name,
                 CreatedAt = now,
-                DesktopQuota = seeded.DesktopQuota ?? defaultQuota,
+                DesktopQuota = seeded.DesktopQuota ?? defaults.DefaultDesktopQuota,
+                CoreQuota = seeded.CoreQuota ?? defaults.DefaultCoreQuota,
+                MemoryQuotaGb = seeded.MemoryQuotaGb ?? defaults.DefaultMemoryQuotaGb,
             };
             db.Projects.Add(project);
             LogProjectCreated(logger, project.Id);
         }
-        else if (seeded.DesktopQuota is { } quota)
+        else
         {
-            project.DesktopQuota = quota;
+            project.DesktopQuota = seeded.DesktopQuota ?? project.DesktopQuota;
+            project.CoreQuota = seeded.CoreQuota ?? project.CoreQuota;
+            project.MemoryQuotaGb = seeded.MemoryQuotaGb ?? project.MemoryQuotaGb;
         }
 
         if (seeded.ServiceAuthorized)

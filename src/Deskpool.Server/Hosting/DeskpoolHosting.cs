@@ -1,3 +1,4 @@
+using Deskpool.Core.Broker;
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Jobs;
@@ -102,8 +103,19 @@ internal static class DeskpoolHosting
         services.AddScoped<MeterRollup>();
         services.AddScoped<CostReports>();
 
-        services.AddHostedService<JobWorker>();
         services.AddHostedService<MeterWorker>();
+
+        services.Configure<BrokerOptions>(configuration.GetSection(BrokerOptions.Section));
+        services.AddSingleton<BrokerSignal>();
+        services.AddSingleton<Broker>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<Bindings>();
+        services.AddScoped<Autoscaler>();
+        services.AddScoped<RetentionTimers>();
+        services.AddScoped<DesktopAgents>();
+        services.AddKeyedSingleton<WorkSignal>(BrokerTimerWorker.SignalKey);
+        services.AddHostedService<BrokerTimerWorker>();
+        services.AddHostedService<ScalerWorker>();
 
         services.AddDeskpoolApi();
         return builder;

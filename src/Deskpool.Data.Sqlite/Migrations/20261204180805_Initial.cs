@@ -29,6 +29,47 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "bindings",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    PoolId = table.Column<string>(type: "TEXT", nullable: false),
+                    DesktopId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", nullable: false),
+                    Permanent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    BoundAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConnectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DisconnectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReleaseAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Used = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AgentSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    TicketDigest = table.Column<string>(type: "TEXT", nullable: true),
+                    TicketExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bindings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "desktop_agent_keys",
+                columns: table => new
+                {
+                    DesktopId = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    KeyDigest = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_desktop_agent_keys", x => x.DesktopId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "desktop_name_policies",
                 columns: table => new
                 {
@@ -46,6 +87,22 @@ namespace Deskpool.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_desktop_name_policies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "end_user_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TokenDigest = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_end_user_sessions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -159,6 +216,25 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "pool_scaling",
+                columns: table => new
+                {
+                    PoolId = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFailureAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PausedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    DegradedReason = table.Column<string>(type: "TEXT", nullable: true),
+                    DegradedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastReason = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pool_scaling", x => x.PoolId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "price_lists",
                 columns: table => new
                 {
@@ -181,11 +257,40 @@ namespace Deskpool.Data.Sqlite.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     DesktopQuota = table.Column<int>(type: "INTEGER", nullable: false),
+                    CoreQuota = table.Column<int>(type: "INTEGER", nullable: false),
+                    MemoryQuotaGb = table.Column<int>(type: "INTEGER", nullable: false),
                     ServiceAuthorizedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_projects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scaling_decisions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    PoolId = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Trigger = table.Column<string>(type: "TEXT", nullable: false),
+                    AutoscaleType = table.Column<string>(type: "TEXT", nullable: false),
+                    Idle = table.Column<int>(type: "INTEGER", nullable: false),
+                    Creating = table.Column<int>(type: "INTEGER", nullable: false),
+                    AutoCreated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Threshold = table.Column<int>(type: "INTEGER", nullable: true),
+                    Batch = table.Column<int>(type: "INTEGER", nullable: true),
+                    Maximum = table.Column<int>(type: "INTEGER", nullable: false),
+                    QuotaRemaining = table.Column<int>(type: "INTEGER", nullable: false),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    JobId = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scaling_decisions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -399,6 +504,8 @@ namespace Deskpool.Data.Sqlite.Migrations
                     PasswordNeverExpired = table.Column<bool>(type: "INTEGER", nullable: false),
                     Disabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     Locked = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FailedSignIns = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFailedSignInAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ActivatedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     EnterpriseProjectId = table.Column<string>(type: "TEXT", nullable: false),
@@ -493,6 +600,28 @@ namespace Deskpool.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_bindings_DesktopId",
+                table: "bindings",
+                column: "DesktopId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bindings_PoolId_UserId",
+                table: "bindings",
+                columns: new[] { "PoolId", "UserId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bindings_ReleaseAt",
+                table: "bindings",
+                column: "ReleaseAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bindings_UserId",
+                table: "bindings",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_desktop_name_policies_ProjectId_PolicyName",
                 table: "desktop_name_policies",
                 columns: new[] { "ProjectId", "PolicyName" },
@@ -524,6 +653,22 @@ namespace Deskpool.Data.Sqlite.Migrations
                 table: "desktops",
                 columns: new[] { "SubnetId", "IpAddress" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_end_user_sessions_ExpiresAt",
+                table: "end_user_sessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_end_user_sessions_TokenDigest",
+                table: "end_user_sessions",
+                column: "TokenDigest",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_end_user_sessions_UserId",
+                table: "end_user_sessions",
+                column: "UserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_group_memberships_UserId",
@@ -584,6 +729,11 @@ namespace Deskpool.Data.Sqlite.Migrations
                 filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_scaling_decisions_PoolId_Id",
+                table: "scaling_decisions",
+                columns: new[] { "PoolId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_sub_jobs_ClaimToken",
                 table: "sub_jobs",
                 column: "ClaimToken");
@@ -637,10 +787,19 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "api_credentials");
 
             migrationBuilder.DropTable(
+                name: "bindings");
+
+            migrationBuilder.DropTable(
+                name: "desktop_agent_keys");
+
+            migrationBuilder.DropTable(
                 name: "desktop_name_policies");
 
             migrationBuilder.DropTable(
                 name: "desktop_state_changes");
+
+            migrationBuilder.DropTable(
+                name: "end_user_sessions");
 
             migrationBuilder.DropTable(
                 name: "group_memberships");
@@ -664,7 +823,13 @@ namespace Deskpool.Data.Sqlite.Migrations
                 name: "pool_hour_costs");
 
             migrationBuilder.DropTable(
+                name: "pool_scaling");
+
+            migrationBuilder.DropTable(
                 name: "prices");
+
+            migrationBuilder.DropTable(
+                name: "scaling_decisions");
 
             migrationBuilder.DropTable(
                 name: "sub_jobs");

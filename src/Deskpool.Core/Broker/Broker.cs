@@ -1,0 +1,399 @@
+using System.Threading.Channels;
+using Deskpool.Core.Compute;
+using Deskpool.Core.Desktops;
+using Deskpool.Core.Jobs;
+using Deskpool.Core.Persistence;
+using Deskpool.Core.Pools;
+using Deskpool.Core.Tenancy;
+using Deskpool.Core.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Core.Broker;
+
+/// <summary>What a connect answers: the desktop with its connection details, or "being prepared, retry after".</summary>
+public sealed record ConnectResult(
+    Desktop Desktop,
+    bool Ready,
+    ConsoleEndpoint? Endpoint,
+    string? Ticket,
+    DateTimeOffset? TicketExpiresAt,
+    TimeSpan? RetryAfter);
+
+/// <summary>A pool an end user may use, with the desktop they hold in it, if any.</summary>
+public sealed record EndUserPool(Pool Pool, Binding? Binding, Desktop? Desktop);
+
+/// <summary>
+/// Hands desktops to end users. Assignment is one atomic step in the database: the binding row
+/// is unique per desktop and per (pool, user), so no desktop is ever bound twice and no user holds
+/// two desktops of a pool, whatever the number of concurrent connects or server nodes. On each node
+/// connects are assigned by one writer in groups (one transaction for all connects that arrived
+/// while the previous group was being written), which keeps a login storm to a few transactions.
+/// </summary>
+public sealed partial class Broker : IAsyncDisposable
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ComputeDrivers _drivers;
+    private readonly TimeProvider _time;
+    private readonly BrokerSignal _signal;
+    private readonly WorkSignal _work;
+    private readonly BrokerOptions _options;
+    private readonly ILogger<Broker> _logger;
+    private readonly Channel<ClaimRequest> _claims = Channel.CreateUnbounded<ClaimRequest>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+
+    public Broker(
+        IServiceScopeFactory scopes,
+        ComputeDrivers drivers,
+        TimeProvider time,
+        BrokerSignal signal,
+        WorkSignal work,
+        IOptions<BrokerOptions> options,
+        ILogger<Broker> logger)
+    {
+        _scopes = scopes;
+        _drivers = drivers;
+        _time = time;
+        _signal = signal;
+        _work = work;
+        _options = options.Value;
+        _logger = logger;
+        _writer = Task.Run(() => WriteClaimsAsync(_stopping.Token));
+    }
+
+    /// <summary>The pools the user may use (authorised directly or through a group), with what they hold in each.</summary>
+    public async Task<List<EndUserPool>> PoolsOfAsync(EndUser user, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var pools = await AuthorizedPools(db, user).OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        var poolIds = pools.Select(p => p.Id).ToList();
+        var bindings = await db.Bindings.AsNoTracking()
+            .Where(b => b.UserId == user.UserId && poolIds.Contains(b.PoolId))
+            .ToDictionaryAsync(b => b.PoolId, cancellationToken);
+        var desktopIds = bindings.Values.Select(b => b.DesktopId).ToList();
+        var desktops = await db.Desktops.AsNoTracking().Where(d => desktopIds.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
+        return pools.Select(p =>
+        {
+            var binding = bindings.GetValueOrDefault(p.Id);
+            return new EndUserPool(p, binding, binding is null ? null : desktops.GetValueOrDefault(binding.DesktopId));
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Connects the user to a desktop of the pool: the one they hold, or an idle one bound now, or
+    /// (created upon access) a new one. Answers the connection details with a one-time ticket when
+    /// the desktop runs, or "being prepared" with when to ask again.
+    /// </summary>
+    public async Task<Outcome<ConnectResult>> ConnectAsync(EndUser user, string poolId, CancellationToken cancellationToken)
+    {
+        var pool = await UsablePoolAsync(user, poolId, cancellationToken);
+        if (!pool.Succeeded)
+        {
+            return pool.Failure;
+        }
+
+        if (pool.Value.InMaintenanceMode)
+        {
+            return Failure.Conflict(ErrorCodes.PoolInMaintenance,
+                $"Desktop pool {pool.Value.Name} is under maintenance; no desktop is handed out until it ends.");
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var claim = await ClaimAsync(user, pool.Value, cancellationToken);
+            if (claim.Failure is { } failure)
+            {
+                return failure;
+            }
+
+            if (claim.Desktop is { } desktop)
+            {
+                return await AnswerAsync(claim, desktop, cancellationToken);
+            }
+
+            // No idle desktop: create one on access, or say when one will be ready, or why none will.
+            await using var scope = _scopes.CreateAsyncScope();
+            var scaler = scope.ServiceProvider.GetRequiredService<Autoscaler>();
+            var created = await scaler.CreateOnAccessAsync(pool.Value, user, cancellationToken);
+            if (created.IsCreated && attempt < 2)
+            {
+                continue;
+            }
+
+            return created.Failure ?? Failure.Unavailable(ErrorCodes.NoDesktopAvailable,
+                $"Every desktop of pool {pool.Value.Name} is in use; try again later or ask the administrator to expand it.",
+                _options.PreparingRetryAfter);
+        }
+    }
+
+    /// <summary>The user leaves the desktop; in a dynamic pool the retention period starts.</summary>
+    public async Task<Outcome<Binding>> DisconnectAsync(EndUser user, string poolId, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var bindings = scope.ServiceProvider.GetRequiredService<Bindings>();
+        return await bindings.DisconnectAsync(user.ProjectId, poolId, user.UserId, "user disconnected", cancellationToken);
+    }
+
+    /// <summary>The user signs out of the desktop: a dynamic binding ends at once (the desktop is reset), a static one stays.</summary>
+    public async Task<Outcome<Binding>> LogoffAsync(EndUser user, string poolId, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var bindings = scope.ServiceProvider.GetRequiredService<Bindings>();
+        return await bindings.LogoffAsync(user.ProjectId, poolId, user.UserId, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _claims.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        try
+        {
+            await _writer;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped with the host.
+        }
+
+        _stopping.Dispose();
+    }
+
+    internal static IQueryable<Pool> AuthorizedPools(DeskpoolDbContext db, EndUser user) =>
+        db.Pools.AsNoTracking().Where(p => p.ProjectId == user.ProjectId && db.PoolAuthorizations.Any(a =>
+            a.PoolId == p.Id
+            && ((a.ObjectType == AuthorizedObjectType.User && a.ObjectId == user.UserId)
+                || (a.ObjectType == AuthorizedObjectType.UserGroup
+                    && db.GroupMemberships.Any(m => m.GroupId == a.ObjectId && m.UserId == user.UserId)))));
+
+    private async Task<Outcome<Pool>> UsablePoolAsync(EndUser user, string poolId, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var pool = await AuthorizedPools(db, user).FirstOrDefaultAsync(p => p.Id == poolId, cancellationToken);
+        return pool is null
+            ? Failure.NotFound(ErrorCodes.PoolNotFound,
+                $"Desktop pool {poolId} does not exist, or you are not authorised to use it.")
+            : pool;
+    }
+
+    private async Task<Outcome<ConnectResult>> AnswerAsync(ClaimResult claim, Desktop desktop, CancellationToken cancellationToken)
+    {
+        if (claim.Ticket is null)
+        {
+            if (desktop.State is DesktopState.Error)
+            {
+                return Failure.Conflict(ErrorCodes.StateConflict,
+                    $"Your desktop {desktop.ComputerName} is in error ({desktop.FailReason ?? "no cause recorded"}); " +
+                    "ask the administrator to repair or reassign it.");
+            }
+
+            return new ConnectResult(desktop, Ready: false, null, null, null, _options.PreparingRetryAfter);
+        }
+
+        var endpoint = await _drivers.ForZone(desktop.AvailabilityZone).GetConsoleAsync(
+            new MachineRef(desktop.Id, desktop.ComputerName, desktop.AvailabilityZone), cancellationToken);
+        return new ConnectResult(desktop, Ready: true, endpoint, claim.Ticket, claim.TicketExpiresAt, null);
+    }
+
+    private async Task<ClaimResult> ClaimAsync(EndUser user, Pool pool, CancellationToken cancellationToken)
+    {
+        var request = new ClaimRequest(user, pool, new TaskCompletionSource<ClaimResult>(
+            TaskCreationOptions.RunContinuationsAsynchronously));
+        await _claims.Writer.WriteAsync(request, cancellationToken);
+        return await request.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteClaimsAsync(CancellationToken stopping)
+    {
+        var group = new List<ClaimRequest>();
+        while (await _claims.Reader.WaitToReadAsync(stopping))
+        {
+            group.Clear();
+            while (group.Count < _options.MaxClaimBatch && _claims.Reader.TryRead(out var request))
+            {
+                group.Add(request);
+            }
+
+            try
+            {
+                await ClaimGroupAsync(group, stopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                Log.ClaimGroupFailed(_logger, ex, group.Count);
+                foreach (var request in group)
+                {
+                    request.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Assigns a group of connects in one transaction. A group that collides with another node's
+    /// assignment (a unique index refuses the save) is decided again on fresh data.
+    /// </summary>
+    private async Task ClaimGroupAsync(List<ClaimRequest> group, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+            try
+            {
+                var results = await DecideAsync(db, group, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                foreach (var (request, result) in results)
+                {
+                    request.Done.TrySetResult(result);
+                }
+
+                var jobs = results.Any(r => r.Result.StartedJob);
+                if (jobs)
+                {
+                    _work.Notify();
+                }
+
+                foreach (var poolId in results.Where(r => r.Result.NewlyBound).Select(r => r.Request.Pool.Id).Distinct())
+                {
+                    _signal.Changed(poolId, "bind");
+                }
+
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt < 5)
+            {
+                Log.ClaimCollided(_logger, ex, group.Count, attempt);
+            }
+        }
+    }
+
+    private async Task<List<(ClaimRequest Request, ClaimResult Result)>> DecideAsync(
+        DeskpoolDbContext db, List<ClaimRequest> group, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var userIds = group.Select(r => r.User.UserId).Distinct().ToList();
+        var poolIds = group.Select(r => r.Pool.Id).Distinct().ToList();
+        var held = await db.Bindings
+            .Where(b => userIds.Contains(b.UserId) && poolIds.Contains(b.PoolId))
+            .ToDictionaryAsync(b => (b.PoolId, b.UserId), cancellationToken);
+        var heldDesktopIds = held.Values.Select(b => b.DesktopId).ToList();
+        var desktops = await db.Desktops.Where(d => heldDesktopIds.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
+
+        // Idle desktops per pool, enough for every newcomer of the group.
+        var idle = new Dictionary<string, Queue<Desktop>>();
+        foreach (var poolGroup in group.Where(r => !held.ContainsKey((r.Pool.Id, r.User.UserId))).GroupBy(r => r.Pool.Id))
+        {
+            var wanted = poolGroup.Select(r => r.User.UserId).Distinct().Count();
+            var candidates = await db.Desktops
+                .Where(d => d.PoolId == poolGroup.Key && d.State == DesktopState.Running
+                    && !db.Bindings.Any(b => b.DesktopId == d.Id))
+                .OrderBy(d => d.Id)
+                .Take(wanted)
+                .ToListAsync(cancellationToken);
+            idle[poolGroup.Key] = new Queue<Desktop>(candidates);
+        }
+
+        var decided = new Dictionary<(string PoolId, string UserId), ClaimResult>();
+        var results = new List<(ClaimRequest, ClaimResult)>(group.Count);
+        foreach (var request in group)
+        {
+            var key = (request.Pool.Id, request.User.UserId);
+            if (!decided.TryGetValue(key, out var result))
+            {
+                result = held.TryGetValue(key, out var binding)
+                    ? Reconnect(db, binding, desktops[binding.DesktopId], now)
+                    : Bind(db, request, idle[request.Pool.Id], now);
+                decided[key] = result;
+            }
+
+            results.Add((request, result));
+        }
+
+        return results;
+    }
+
+    private ClaimResult Reconnect(DeskpoolDbContext db, Binding binding, Desktop desktop, DateTimeOffset now)
+    {
+        if (desktop.State == DesktopState.Running)
+        {
+            return Connect(binding, desktop, now, newlyBound: false);
+        }
+
+        if (desktop.State is DesktopState.Stopped or DesktopState.Hibernated)
+        {
+            // The user's own desktop was powered off: power it on and let them retry.
+            db.Jobs.Add(BrokerJobs.Start(desktop, now));
+            return new ClaimResult(desktop, null, null, null, NewlyBound: false, StartedJob: true);
+        }
+
+        return new ClaimResult(desktop, null, null, null, NewlyBound: false, StartedJob: false);
+    }
+
+    private ClaimResult Bind(DeskpoolDbContext db, ClaimRequest request, Queue<Desktop> idle, DateTimeOffset now)
+    {
+        if (!idle.TryDequeue(out var desktop))
+        {
+            return ClaimResult.NoIdle;
+        }
+
+        var binding = new Binding
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            ProjectId = request.Pool.ProjectId,
+            PoolId = request.Pool.Id,
+            DesktopId = desktop.Id,
+            UserId = request.User.UserId,
+            UserName = request.User.UserName,
+            Permanent = request.Pool.Type == PoolType.Static,
+            State = SessionState.Assigned,
+            BoundAt = now,
+        };
+        db.Bindings.Add(binding);
+        return Connect(binding, desktop, now, newlyBound: true);
+    }
+
+    private ClaimResult Connect(Binding binding, Desktop desktop, DateTimeOffset now, bool newlyBound)
+    {
+        var ticket = Tokens.NewToken();
+        binding.State = SessionState.Connected;
+        binding.ConnectedAt = now;
+        binding.DisconnectedAt = null;
+        binding.ReleaseAt = null;
+        binding.Used = true;
+        binding.TicketDigest = Tokens.Digest(ticket);
+        binding.TicketExpiresAt = now + _options.TicketLifetime;
+        binding.Version++;
+        return new ClaimResult(desktop, null, ticket, binding.TicketExpiresAt, newlyBound, StartedJob: false);
+    }
+
+    private sealed record ClaimRequest(EndUser User, Pool Pool, TaskCompletionSource<ClaimResult> Done);
+
+    private sealed record ClaimResult(
+        Desktop? Desktop,
+        Failure? Failure,
+        string? Ticket,
+        DateTimeOffset? TicketExpiresAt,
+        bool NewlyBound,
+        bool StartedJob)
+    {
+        public static readonly ClaimResult NoIdle = new(null, null, null, null, false, false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+            Message = "A group of {Count} connect(s) collided with another node's assignment (attempt {Attempt}); deciding again")]
+        public static partial void ClaimCollided(ILogger logger, Exception exception, int count, int attempt);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Assigning a group of {Count} connect(s) failed")]
+        public static partial void ClaimGroupFailed(ILogger logger, Exception exception, int count);
+    }
+}

@@ -1,0 +1,183 @@
+using Deskpool.Core.Persistence;
+using Deskpool.Core.Tenancy;
+using Deskpool.Core.Users;
+using Deskpool.Core.Validation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Core.Broker;
+
+public sealed record SignInRequest(string? ProjectId, string? UserName, string? Password);
+
+/// <summary>A signed-in end user, as the broker sees them.</summary>
+public sealed record EndUser(string ProjectId, string UserId, string UserName);
+
+public sealed record SignInResult(string Token, DateTimeOffset ExpiresAt, User User);
+
+/// <summary>
+/// End-user sign-in. Each refusal has its own code (wrong credentials, locked, disabled, expired,
+/// not activated, password change required). Wrong passwords in a row first slow the account
+/// down (each further attempt waits twice as long) and then lock it until an administrator unlocks.
+/// </summary>
+public sealed class SignInService(
+    DeskpoolDbContext db,
+    IPasswordHasher<User> hasher,
+    TimeProvider time,
+    IOptions<BrokerOptions> options)
+{
+    private readonly BrokerOptions _options = options.Value;
+
+    // Verified against when no such user exists, so that a wrong name costs as long as a wrong password.
+    private static readonly Lazy<string> DecoyHash = new(() =>
+        new PasswordHasher<User>().HashPassword(null!, "decoy password that matches nothing"));
+
+    public async Task<Outcome<SignInResult>> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
+    {
+        var rules = new Rules();
+        rules.Required("project_id", request.ProjectId);
+        rules.Required("user_name", request.UserName);
+        rules.Required("password", request.Password);
+        rules.Length("user_name", request.UserName, 0, 64);
+        rules.Length("password", request.Password, 0, 128);
+        if (rules.ToFailure() is { } missing)
+        {
+            return missing;
+        }
+
+        var now = time.GetUtcNow();
+        var key = UserRules.Key(request.UserName!);
+        var user = await db.Users.FirstOrDefaultAsync(
+            u => u.ProjectId == request.ProjectId && u.UserNameKey == key, cancellationToken);
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(null!, DecoyHash.Value, request.Password!);
+            return WrongCredentials();
+        }
+
+        if (Wait(user, now) is { } wait)
+        {
+            return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
+                $"Too many wrong passwords in a row; try again in {ApiSeconds(wait)} second(s).") { RetryAfter = wait };
+        }
+
+        if (user.Locked)
+        {
+            return Failure.Forbidden(ErrorCodes.AccountLocked,
+                "The account is locked (too many wrong passwords, or by the administrator); ask the administrator to unlock it.");
+        }
+
+        if (user.PasswordHash is null)
+        {
+            return Failure.Forbidden(ErrorCodes.AccountNotActivated,
+                "The account is not activated yet; set a password with the link in the activation e-mail first.");
+        }
+
+        if (hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!) == PasswordVerificationResult.Failed)
+        {
+            await RecordFailureAsync(user, now, cancellationToken);
+            return WrongCredentials();
+        }
+
+        if (user.Disabled)
+        {
+            return Failure.Forbidden(ErrorCodes.AccountDisabled, "The account is disabled; ask the administrator to enable it.");
+        }
+
+        if (user.AccountExpires is { } expires && expires <= now)
+        {
+            return Failure.Forbidden(ErrorCodes.AccountExpired,
+                $"The account expired on {expires:yyyy-MM-dd HH:mm} UTC; ask the administrator to extend it.");
+        }
+
+        if (user.NextLoginChangePassword && user.ActiveType == ActivationType.AdminActivate && user.EnableChangePassword)
+        {
+            return Failure.Forbidden(ErrorCodes.PasswordChangeRequired,
+                "The administrator set this password; choose your own first with POST /v2/end-user/password.");
+        }
+
+        if (user.FailedSignIns > 0)
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.FailedSignIns, 0)
+                .SetProperty(u => u.LastFailedSignInAt, (DateTimeOffset?)null), cancellationToken);
+        }
+
+        var token = Tokens.NewToken();
+        var session = new EndUserSession
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            TokenDigest = Tokens.Digest(token),
+            ProjectId = user.ProjectId,
+            UserId = user.Id,
+            CreatedAt = now,
+            ExpiresAt = now + _options.SessionLifetime,
+        };
+        db.EndUserSessions.Add(session);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SignInResult(token, session.ExpiresAt, user);
+    }
+
+    /// <summary>The signed-in user a bearer token belongs to, or null when the token is unknown, expired or the account blocked.</summary>
+    public async Task<EndUser?> ResolveAsync(string token, CancellationToken cancellationToken)
+    {
+        var digest = Tokens.Digest(token);
+        var now = time.GetUtcNow();
+        var found = await db.EndUserSessions.AsNoTracking()
+            .Where(s => s.TokenDigest == digest && s.ExpiresAt > now)
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new
+            {
+                u.ProjectId, u.Id, u.UserName, u.Locked, u.Disabled, u.AccountExpires,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null || found.Locked || found.Disabled || found.AccountExpires <= now)
+        {
+            return null;
+        }
+
+        return new EndUser(found.ProjectId, found.Id, found.UserName);
+    }
+
+    public Task SignOutAsync(string token, CancellationToken cancellationToken)
+    {
+        var digest = Tokens.Digest(token);
+        return db.EndUserSessions.Where(s => s.TokenDigest == digest).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Removes sessions that ran out.</summary>
+    public Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.EndUserSessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>How long the account must wait before its next attempt, or null when it may try now.</summary>
+    private TimeSpan? Wait(User user, DateTimeOffset now)
+    {
+        var beyond = user.FailedSignIns - _options.SlowDownAfterFailures;
+        if (beyond < 0 || user.LastFailedSignInAt is not { } last)
+        {
+            return null;
+        }
+
+        var delay = _options.SlowDownBase * Math.Pow(2, Math.Min(beyond, 10));
+        var wait = last + delay - now;
+        return wait > TimeSpan.Zero ? wait : null;
+    }
+
+    /// <summary>Counts the failure atomically (concurrent attempts each count) and locks at the limit.</summary>
+    private async Task RecordFailureAsync(User user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1)
+            .SetProperty(u => u.LastFailedSignInAt, now), cancellationToken);
+        var limit = _options.LockAfterFailures;
+        await db.Users.Where(u => u.Id == user.Id && u.FailedSignIns >= limit)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.Locked, true), cancellationToken);
+    }
+
+    private static long ApiSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+
+    private static Failure WrongCredentials() =>
+        new(FailureKind.Unauthorized, ErrorCodes.SignInFailed, "The username or password is wrong.");
+}
