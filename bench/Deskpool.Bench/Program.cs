@@ -7,6 +7,24 @@ using Deskpool.Bench;
 // deskpool-bench import [--rows N] [--samples S]
 //
 // Times the .xlsx import preview of N rows (default 200) against a warm server process.
+// deskpool-bench storm [--users N] [--concurrency C]
+//
+// The login storm: N users connect at once to a dynamic pool of N idle desktops; then the scaler's reaction time.
+if (args.Length > 0 && args[0] == "storm")
+{
+    var users = args.SkipWhile(a => a != "--users").Skip(1).Select(int.Parse).FirstOrDefault(10_000);
+    var concurrency = args.SkipWhile(a => a != "--concurrency").Skip(1).Select(int.Parse).FirstOrDefault(64);
+    try
+    {
+        return await LoginStormBenchmark.RunAsync(users, concurrency, CancellationToken.None);
+    }
+    catch (BenchmarkFailedException ex)
+    {
+        Console.Error.WriteLine($"deskpool-bench: FAILED: {ex.Message}");
+        return 1;
+    }
+}
+
 if (args.Length > 0 && args[0] == "import")
 {
     var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(200);

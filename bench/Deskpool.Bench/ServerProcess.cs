@@ -95,6 +95,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         ["Deskpool__Tenancy__Projects__0__AdminToken"] = AdminToken,
         ["Deskpool__Tenancy__Projects__0__ServiceAuthorized"] = "true",
         ["Deskpool__Tenancy__Projects__0__DesktopQuota"] = desktopQuota.ToString(CultureInfo.InvariantCulture),
+        ["Deskpool__Tenancy__Projects__0__CoreQuota"] = (desktopQuota * 16).ToString(CultureInfo.InvariantCulture),
+        ["Deskpool__Tenancy__Projects__0__MemoryQuotaGb"] = (desktopQuota * 64).ToString(CultureInfo.InvariantCulture),
         ["Deskpool__Drivers__Simulated__BootTime"] = "00:00:00",
         ["Deskpool__Drivers__Simulated__OperationLatency"] = "00:00:00",
     };
