@@ -219,7 +219,7 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
                             : $"Desktop {machine.ComputerName} is not running, so its display is closed.");
                 }
 
-                return new ConsoleEndpoint(display.Protocol, ConsoleHost(zone, display.Listen), port);
+                return new ConsoleEndpoint(display.Protocol, ConsoleHost(zone.Options, display.Listen), port);
             }, cancellationToken);
 
     public void Dispose()
@@ -390,10 +390,10 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
         _ => domain.HasManagedSaveImage() ? MachinePowerState.Hibernated : MachinePowerState.Stopped,
     };
 
-    private static string ConsoleHost(LibvirtZone zone, string? listen) =>
-        !string.IsNullOrWhiteSpace(zone.Options.ConsoleHost) ? zone.Options.ConsoleHost
+    internal static string ConsoleHost(LibvirtZoneOptions zone, string? listen) =>
+        !string.IsNullOrWhiteSpace(zone.ConsoleHost) ? zone.ConsoleHost
         : !ListensEverywhere(listen) ? listen!
-        : UriHost(zone.Options.Uri);
+        : UriHost(zone.Uri);
 
     private static MachineNames Names(LibvirtZone zone, MachineRef machine) =>
         MachineNames.For(machine.ComputerName, machine.DesktopId, zone.Options.VolumeFormat);
