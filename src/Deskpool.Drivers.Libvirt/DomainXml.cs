@@ -30,6 +30,7 @@ internal static class DomainXml
                     new XAttribute("id", spec.DesktopId),
                     new XAttribute("computer-name", spec.ComputerName),
                     new XAttribute("image", spec.ImageId),
+                    new XAttribute("ip-address", spec.IpAddress),
                     new XAttribute("product", spec.ProductId))),
             new XElement("memory", new XAttribute("unit", "MiB"), spec.MemoryMb),
             new XElement("vcpu", spec.Cpu),

@@ -29,7 +29,10 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
     private readonly ILogger<LibvirtComputeDriver> _logger;
 
     public LibvirtComputeDriver(
-        IOptions<LibvirtDriverOptions> options, Catalog catalog, TimeProvider time, ILogger<LibvirtComputeDriver> logger)
+        IOptions<LibvirtDriverOptions> options,
+        Catalog catalog,
+        TimeProvider time,
+        ILogger<LibvirtComputeDriver> logger)
     {
         var problems = LibvirtConfiguration.Problems(options.Value, catalog);
         if (problems.Count > 0)
@@ -172,7 +175,8 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            pool.CloneVolume(DomainXml.Volume(names.SystemVolume, spec.SystemDisk.SizeGb, zone.Options), image).Dispose();
+            var systemXml = DomainXml.Volume(names.SystemVolume, spec.SystemDisk.SizeGb, zone.Options);
+            pool.CloneVolume(systemXml, image).Dispose();
 
             domain.Start();
             Log.Reset(_logger, spec.ComputerName, zone.Id, names.SystemVolume);
@@ -230,8 +234,9 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
         }
     }
 
-    /// <summary>Runs blocking libvirt work with the zone's connection (tests use it to look at the hypervisor).</summary>
-    internal Task<T> OnZoneAsync<T>(string zoneId, Func<LibvirtConnection, T> work, CancellationToken cancellationToken) =>
+    /// <summary>Runs blocking libvirt work with the zone's connection (tests look at the hypervisor so).</summary>
+    internal Task<T> OnZoneAsync<T>(
+        string zoneId, Func<LibvirtConnection, T> work, CancellationToken cancellationToken) =>
         Zone(zoneId).RunAsync(work, cancellationToken);
 
     /// <summary>The names a machine has on the zone's hypervisor.</summary>
@@ -244,7 +249,8 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
     internal static string UriHost(string uri) =>
         System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.Host : "";
 
-    private MachineInfo Create(LibvirtConnection connection, LibvirtZone zone, MachineSpec spec, CancellationToken token)
+    private MachineInfo Create(
+        LibvirtConnection connection, LibvirtZone zone, MachineSpec spec, CancellationToken token)
     {
         var names = Names(zone, spec.Ref);
         using (var existing = connection.FindDomain(names.Domain))
@@ -266,15 +272,18 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
         LibvirtDomain? domain = null;
         try
         {
-            made.Add(pool.CloneVolume(DomainXml.Volume(names.SystemVolume, spec.SystemDisk.SizeGb, zone.Options), image));
+            made.Add(pool.CloneVolume(
+                DomainXml.Volume(names.SystemVolume, spec.SystemDisk.SizeGb, zone.Options), image));
             for (var i = 0; i < spec.DataDisks.Count; i++)
             {
                 token.ThrowIfCancellationRequested();
-                made.Add(pool.CreateVolume(DomainXml.Volume(names.DataVolume(i + 1), spec.DataDisks[i].SizeGb, zone.Options)));
+                made.Add(pool.CreateVolume(
+                    DomainXml.Volume(names.DataVolume(i + 1), spec.DataDisks[i].SizeGb, zone.Options)));
             }
 
             token.ThrowIfCancellationRequested();
-            domain = connection.DefineDomain(names.Domain, DomainXml.Domain(spec, names, zone.Options, zone.DomainType));
+            domain = connection.DefineDomain(
+                names.Domain, DomainXml.Domain(spec, names, zone.Options, zone.DomainType));
             domain.Start();
             Log.Created(_logger, spec.ComputerName, zone.Id, names.Domain, made.Count);
             return Info(spec.Ref, domain);
@@ -291,7 +300,9 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
         }
     }
 
-    /// <summary>Removes what a failed create made; what cannot be removed now, the next create or delete removes.</summary>
+    /// <summary>
+    /// Removes what a failed create made; what cannot be removed now, the next create or delete removes.
+    /// </summary>
     private void CleanUpFailedCreate(
         MachineSpec spec, LibvirtZone zone, LibvirtDomain? domain, List<LibvirtStorageVolume> made, Exception cause)
     {
@@ -422,7 +433,8 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
 
         var volume = pool.FindVolume(name) ?? throw new ComputeDriverException(
             ComputeDriverException.ImageUnavailable,
-            $"The base volume '{name}' of image {spec.ImageId} is not in storage pool '{pool.Name}' of zone {zone.Id}.");
+            $"The base volume '{name}' of image {spec.ImageId} is not in storage pool '{pool.Name}' " +
+            $"of zone {zone.Id}.");
         try
         {
             var sizeGb = volume.Size().CapacityBytes / (1024.0 * 1024 * 1024);
@@ -473,7 +485,8 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
     {
         [LoggerMessage(EventId = 6110, Level = LogLevel.Information,
             Message = "Created desktop {ComputerName} in zone {Zone} as domain {Domain} with {Volumes} volume(s)")]
-        public static partial void Created(ILogger logger, string computerName, string zone, string domain, int volumes);
+        public static partial void Created(
+            ILogger logger, string computerName, string zone, string domain, int volumes);
 
         [LoggerMessage(EventId = 6111, Level = LogLevel.Information,
             Message = "Desktop {ComputerName} in zone {Zone} already had domain {Domain}; adopted it")]

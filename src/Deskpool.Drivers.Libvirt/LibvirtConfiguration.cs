@@ -2,7 +2,9 @@ using Deskpool.Core.Catalog;
 
 namespace Deskpool.Drivers.Libvirt;
 
-/// <summary>Checks made once at start-up, so that a zone set up wrongly stops the server with a clear message.</summary>
+/// <summary>
+/// Checks made once at start-up, so that a zone set up wrongly stops the server with a clear message.
+/// </summary>
 internal static class LibvirtConfiguration
 {
     private static readonly string[] VolumeFormats = ["qcow2", "raw"];
@@ -29,7 +31,8 @@ internal static class LibvirtConfiguration
 
             if (string.IsNullOrWhiteSpace(zone.StoragePool) || string.IsNullOrWhiteSpace(zone.Network))
             {
-                problems.Add($"Zone {id} needs a storage pool and a network ({Key(id, "StoragePool")}, {Key(id, "Network")}).");
+                problems.Add($"Zone {id} needs a storage pool and a network " +
+                    $"({Key(id, "StoragePool")}, {Key(id, "Network")}).");
             }
 
             if (!VolumeFormats.Contains(zone.VolumeFormat, StringComparer.Ordinal))
@@ -42,12 +45,15 @@ internal static class LibvirtConfiguration
                 problems.Add($"{Key(id, "DiskBus")} must be virtio, sata or scsi (got '{zone.DiskBus}').");
             }
 
-            if (zone.MaxConcurrentCalls < 1 || zone.ShutdownTimeout < TimeSpan.Zero || zone.ReconnectDelay < TimeSpan.Zero)
+            if (zone.MaxConcurrentCalls < 1 || zone.ShutdownTimeout < TimeSpan.Zero
+                || zone.ReconnectDelay < TimeSpan.Zero)
             {
-                problems.Add($"Zone {id}: MaxConcurrentCalls must be at least 1, ShutdownTimeout and ReconnectDelay not negative.");
+                problems.Add($"Zone {id}: MaxConcurrentCalls must be at least 1, " +
+                    "ShutdownTimeout and ReconnectDelay not negative.");
             }
 
-            if (LibvirtComputeDriver.ListensEverywhere(zone.DisplayListen) && string.IsNullOrWhiteSpace(zone.ConsoleHost)
+            if (LibvirtComputeDriver.ListensEverywhere(zone.DisplayListen)
+                && string.IsNullOrWhiteSpace(zone.ConsoleHost)
                 && string.IsNullOrEmpty(LibvirtComputeDriver.UriHost(zone.Uri)))
             {
                 problems.Add($"Zone {id}'s displays listen on every address of a local hypervisor: set " +

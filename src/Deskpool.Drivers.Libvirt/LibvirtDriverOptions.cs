@@ -48,7 +48,9 @@ public sealed class LibvirtZoneOptions
     /// <summary>Thin volumes take space as they are written; full ones reserve their whole size at creation.</summary>
     public VolumeAllocation Allocation { get; set; } = VolumeAllocation.Thin;
 
-    /// <summary>The bus of the desktops' disks: <c>virtio</c> (the image needs its drivers), <c>sata</c> or <c>scsi</c>.</summary>
+    /// <summary>
+    /// The bus of the desktops' disks: <c>virtio</c> (the image needs its drivers), <c>sata</c> or <c>scsi</c>.
+    /// </summary>
     public string DiskBus { get; set; } = "virtio";
 
     /// <summary>The libvirt domain type; by default <c>test</c> on the test hypervisor, else <c>kvm</c>.</summary>

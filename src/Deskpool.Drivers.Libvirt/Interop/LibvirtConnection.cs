@@ -31,7 +31,8 @@ internal sealed class LibvirtConnection : IDisposable
     /// <summary>False once libvirt knows the connection is broken (the remote end went away).</summary>
     public bool IsAlive => !_handle.IsClosed && Native.virConnectIsAlive(_handle) == 1;
 
-    /// <summary>Opens a connection; throws <see cref="LibvirtException"/> with libvirt's reason when it cannot.</summary>
+    /// <summary>Opens a connection.</summary>
+    /// <exception cref="LibvirtException">libvirt could not open it; the error says why.</exception>
     /// <exception cref="DllNotFoundException">libvirt.so.0 is not installed.</exception>
     public static LibvirtConnection Open(string uri)
     {

@@ -34,7 +34,8 @@ internal sealed class LibvirtDomain : IDisposable
 
     public (DomainState State, int Reason) State()
     {
-        LibvirtConnection.Checked(Native.virDomainGetState(_handle, out var state, out var reason, 0), "virDomainGetState");
+        LibvirtConnection.Checked(
+            Native.virDomainGetState(_handle, out var state, out var reason, 0), "virDomainGetState");
         return ((DomainState)state, reason);
     }
 
@@ -56,7 +57,8 @@ internal sealed class LibvirtDomain : IDisposable
     public void Resume() => LibvirtConnection.Checked(Native.virDomainResume(_handle), "virDomainResume");
 
     /// <summary>Saves the memory to the host and stops the domain; the next start resumes from there.</summary>
-    public void ManagedSave() => LibvirtConnection.Checked(Native.virDomainManagedSave(_handle, 0), "virDomainManagedSave");
+    public void ManagedSave() =>
+        LibvirtConnection.Checked(Native.virDomainManagedSave(_handle, 0), "virDomainManagedSave");
 
     public bool HasManagedSaveImage() =>
         LibvirtConnection.Checked(Native.virDomainHasManagedSaveImage(_handle, 0), "virDomainHasManagedSaveImage") == 1;

@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace Deskpool.Drivers.Libvirt.Interop;
 
-/// <summary>The numbers of <c>virErrorNumber</c> that the driver tells apart (libvirt only ever appends to the list).</summary>
+/// <summary>
+/// The numbers of <c>virErrorNumber</c> that the driver tells apart (libvirt only ever appends to the list).
+/// </summary>
 internal enum ErrorNumber
 {
     None = 0,

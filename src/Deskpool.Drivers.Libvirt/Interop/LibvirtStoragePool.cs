@@ -20,7 +20,8 @@ internal sealed class LibvirtStoragePool : IDisposable
     {
         var handle = Native.virStorageVolLookupByName(_handle, name);
         return handle.IsInvalid
-            ? LibvirtConnection.Missing<LibvirtStorageVolume>(handle, "virStorageVolLookupByName", ErrorNumber.NoStorageVolume)
+            ? LibvirtConnection.Missing<LibvirtStorageVolume>(
+                handle, "virStorageVolLookupByName", ErrorNumber.NoStorageVolume)
             : new LibvirtStorageVolume(handle);
     }
 
@@ -28,7 +29,7 @@ internal sealed class LibvirtStoragePool : IDisposable
     public LibvirtStorageVolume CreateVolume(string xml) =>
         new(LibvirtConnection.Checked(Native.virStorageVolCreateXML(_handle, xml, 0), "virStorageVolCreateXML"));
 
-    /// <summary>Creates a volume from its XML as a copy of <paramref name="source"/> (which may be in another pool).</summary>
+    /// <summary>Creates a volume from its XML as a copy of <paramref name="source"/> (of any pool).</summary>
     public LibvirtStorageVolume CloneVolume(string xml, LibvirtStorageVolume source) =>
         new(LibvirtConnection.Checked(
             Native.virStorageVolCreateXMLFrom(_handle, xml, source.Handle, 0), "virStorageVolCreateXMLFrom"));

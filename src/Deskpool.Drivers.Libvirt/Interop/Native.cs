@@ -176,7 +176,7 @@ internal struct StorageVolumeInfo
 /// <summary>Copies strings that libvirt allocated for the caller, and frees them.</summary>
 internal static unsafe class Strings
 {
-    /// <summary>Copies and frees a string libvirt returned as the caller's to free (null when the call failed).</summary>
+    /// <summary>Copies and frees a string libvirt returned for the caller to free; null if the call failed.</summary>
     public static string? Take(nint pointer)
     {
         if (pointer == 0)

@@ -33,7 +33,7 @@ public abstract class ComputeDriverContract : IAsyncLifetime
 
     public abstract Task DisposeAsync();
 
-    /// <summary>Changes the machine's disks so that a rebuild of the system disk, and only of it, can be seen.</summary>
+    /// <summary>Changes the machine's disks so that a rebuild of the system disk, and of it alone, shows.</summary>
     protected abstract Task MarkDisksAsync(MachineSpec spec);
 
     /// <summary>Asserts that the system disk was built again and the data disks are the marked ones.</summary>
@@ -198,7 +198,8 @@ public abstract class ComputeDriverContract : IAsyncLifetime
         }
         else
         {
-            var refused = await Assert.ThrowsAsync<ComputeDriverException>(() => Driver.GetConsoleAsync(spec.Ref, default));
+            var refused = await Assert.ThrowsAsync<ComputeDriverException>(
+                () => Driver.GetConsoleAsync(spec.Ref, default));
             Assert.Equal(ComputeDriverException.OperationFailed, refused.Code);
             Assert.Contains("display port", refused.Message, StringComparison.Ordinal);
         }

@@ -65,8 +65,7 @@ public sealed class LibvirtDriverContractTests : ComputeDriverContract
                     old.Delete();
                 }
 
-                pool.CreateVolume($"<volume><name>{name}</name><capacity unit='GiB'>{capacityGb}</capacity>" +
-                    $"<allocation unit='GiB'>{allocationGb}</allocation></volume>").Dispose();
+                pool.CreateVolume(LibvirtTestDriver.VolumeXml(name, capacityGb, allocationGb)).Dispose();
             }
         }, default);
     }

@@ -8,7 +8,7 @@ using Deskpool.Tests.Support;
 
 namespace Deskpool.Tests.Drivers;
 
-/// <summary>What the libvirt driver makes on a hypervisor, and how it fails, on a fresh test hypervisor per test.</summary>
+/// <summary>What the libvirt driver makes on a hypervisor, and how it fails (a fresh test hypervisor each).</summary>
 public sealed class LibvirtDriverTests : IDisposable
 {
     private const string Zone = Wire.ZoneA;
@@ -80,8 +80,8 @@ public sealed class LibvirtDriverTests : IDisposable
         await driver.OnZoneAsync(Zone, connection =>
         {
             using var pool = connection.FindStoragePool(TestHypervisor.Pool)!;
-            pool.CreateVolume($"<volume><name>{names.SystemVolume}</name><capacity unit='GiB'>3</capacity></volume>").Dispose();
-            pool.CreateVolume($"<volume><name>{names.DataVolume(7)}</name><capacity unit='GiB'>1</capacity></volume>").Dispose();
+            pool.CreateVolume(LibvirtTestDriver.VolumeXml(names.SystemVolume, 3)).Dispose();
+            pool.CreateVolume(LibvirtTestDriver.VolumeXml(names.DataVolume(7), 1)).Dispose();
             return true;
         }, default);
 
@@ -101,7 +101,8 @@ public sealed class LibvirtDriverTests : IDisposable
         var refused = await Assert.ThrowsAsync<ComputeDriverException>(() => driver.CreateAsync(spec, default));
 
         Assert.Equal(ComputeDriverException.InsufficientCapacity, refused.Code);
-        Assert.Contains($"storage pool '{TestHypervisor.Pool}' of zone {Zone} is full", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"storage pool '{TestHypervisor.Pool}' of zone {Zone} is full", refused.Message,
+            StringComparison.Ordinal);
         Assert.Contains("Not enough free space", refused.Message, StringComparison.Ordinal);
         var names = driver.NamesOf(spec.Ref);
         Assert.DoesNotContain((await driver.VolumesAsync(Zone)).Keys, names.OwnsVolume);
@@ -118,7 +119,8 @@ public sealed class LibvirtDriverTests : IDisposable
         var refused = await Assert.ThrowsAsync<ComputeDriverException>(() => driver.CreateAsync(spec, default));
 
         Assert.Equal(ComputeDriverException.OperationFailed, refused.Code);
-        Assert.StartsWith($"Could not create desktop {spec.ComputerName} in zone {Zone}: ", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Could not create desktop {spec.ComputerName} in zone {Zone}: ", refused.Message,
+            StringComparison.Ordinal);
         Assert.Contains("expected unicast mac address, found multicast '01:00:5e:00:00:01'", refused.Message,
             StringComparison.Ordinal);
         var names = driver.NamesOf(spec.Ref);
@@ -158,7 +160,8 @@ public sealed class LibvirtDriverTests : IDisposable
         var refused = await Assert.ThrowsAsync<ComputeDriverException>(() => driver.CreateAsync(Spec(), default));
 
         Assert.Equal(ComputeDriverException.OperationFailed, refused.Code);
-        Assert.Contains("storage pool 'no-such-pool' of zone region-1a does not exist", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("storage pool 'no-such-pool' of zone region-1a does not exist", refused.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,7 +229,8 @@ public sealed class LibvirtDriverTests : IDisposable
 
         Assert.Equal(ComputeDriverException.HostUnreachable, first.Code);
         Assert.Equal(ComputeDriverException.HostUnreachable, second.Code);
-        Assert.Contains($"The hypervisor of zone {Zone} ({uri}) cannot be reached: ", first.Message, StringComparison.Ordinal);
+        Assert.Contains($"The hypervisor of zone {Zone} ({uri}) cannot be reached: ", first.Message,
+            StringComparison.Ordinal);
         Assert.Equal(1, attemptsOfPatient);
         Assert.Equal(3, host.Connections);
     }
@@ -252,9 +256,10 @@ public sealed class LibvirtDriverTests : IDisposable
     }
 
     [Theory]
-    [InlineData("<graphics type='vnc' port='5901' autoport='yes' listen='0.0.0.0'/>", null, "VNC", "kvm1.example", 5901)]
-    [InlineData("<graphics type='spice' port='5930' autoport='yes'><listen type='address' address='192.0.2.7'/></graphics>",
-        null, "SPICE", "192.0.2.7", 5930)]
+    [InlineData("<graphics type='vnc' port='5901' autoport='yes' listen='0.0.0.0'/>", null, "VNC",
+        "kvm1.example", 5901)]
+    [InlineData("<graphics type='spice' port='5930'><listen type='address' address='192.0.2.7'/></graphics>", null,
+        "SPICE", "192.0.2.7", 5930)]
     [InlineData("<graphics type='vnc' port='5902' autoport='yes' listen='127.0.0.1'/>", "desktops.example", "VNC",
         "desktops.example", 5902)]
     public void Console_IsReadFromTheLiveDisplay_WithTheZonesHostWhereTheDisplayListensEverywhere(
@@ -290,8 +295,10 @@ public sealed class LibvirtDriverTests : IDisposable
     [InlineData("VolumeFormat", "vmdk", "VolumeFormat must be qcow2 or raw (got 'vmdk')")]
     [InlineData("DiskBus", "ide", "DiskBus must be virtio, sata or scsi (got 'ide')")]
     [InlineData("DisplayListen", "0.0.0.0", "set Deskpool:Drivers:Libvirt:Zones:region-1a:ConsoleHost")]
-    [InlineData("Images:00000000-0000-4000-8000-000000000000", "x.qcow2", "names image 00000000-0000-4000-8000-000000000000")]
-    public void Configuration_ThatCannotWork_StopsTheDriverWithAClearMessage(string? key, string? value, string expected)
+    [InlineData("Images:00000000-0000-4000-8000-000000000000", "x.qcow2",
+        "names image 00000000-0000-4000-8000-000000000000")]
+    public void Configuration_ThatCannotWork_StopsTheDriverWithAClearMessage(
+        string? key, string? value, string expected)
     {
         var settings = TestHypervisor.ZoneSettings(Zone, _uri);
         if (key is not null)
@@ -336,7 +343,7 @@ public sealed class LibvirtDriverTests : IDisposable
             $"fa:16:3e:01:{n / 256:x2}:{n % 256:x2}");
     }
 
-    /// <summary>A TCP port on loopback that accepts connections and closes them at once, like a host with no libvirt.</summary>
+    /// <summary>A loopback TCP port that accepts connections and closes them at once: a host without libvirt.</summary>
     private sealed class RefusingHost : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);

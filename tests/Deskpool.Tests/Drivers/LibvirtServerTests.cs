@@ -45,7 +45,8 @@ public sealed class LibvirtServerTests : IAsyncLifetime
             Assert.Equal(DomainState.Running, domain.State);
             Assert.Equal(2, domain.VirtualCpus);
             Assert.Equal(4096UL, domain.MemoryMib);
-            Assert.Equal(Mac(desktop), (string?)XElement.Parse(domain.Xml).Descendants("mac").Single().Attribute("address"));
+            var mac = XElement.Parse(domain.Xml).Descendants("mac").Single();
+            Assert.Equal(Mac(desktop), (string?)mac.Attribute("address"));
             Assert.Equal([80UL * LibvirtTestDriver.GiB, 100UL * LibvirtTestDriver.GiB], volumes);
         }
 
@@ -56,11 +57,11 @@ public sealed class LibvirtServerTests : IAsyncLifetime
         Assert.All(await StatesAsync(desktops), s => Assert.Equal(DomainState.Running, s));
 
         await ActAsync($"desktop-pools/{poolId}/action", new { op_type = "os-stop", type = "SOFT" });
-        Assert.All(await Client.DesktopsAsync(poolId), d => Assert.Equal("SHUTOFF", d.GetProperty("status").GetString()));
+        Assert.All(await Client.DesktopsAsync(poolId), d => Assert.Equal("SHUTOFF", Status(d)));
         Assert.All(await StatesAsync(desktops), s => Assert.Equal(DomainState.ShutOff, s));
 
         await ActAsync($"desktop-pools/{poolId}/action", new { op_type = "os-start", type = "SOFT" });
-        Assert.All(await Client.DesktopsAsync(poolId), d => Assert.Equal("ACTIVE", d.GetProperty("status").GetString()));
+        Assert.All(await Client.DesktopsAsync(poolId), d => Assert.Equal("ACTIVE", Status(d)));
         Assert.All(await StatesAsync(desktops), s => Assert.Equal(DomainState.Running, s));
 
         var ids = desktops.Select(d => d.GetProperty("desktop_id").GetString()).ToArray();
@@ -123,7 +124,7 @@ public sealed class LibvirtServerTests : IAsyncLifetime
                 system.Delete();
             }
 
-            pool.CreateVolume($"<volume><name>{names.SystemVolume}</name><capacity unit='GiB'>1</capacity></volume>").Dispose();
+            pool.CreateVolume(LibvirtTestDriver.VolumeXml(names.SystemVolume, 1)).Dispose();
             return true;
         }, default);
 
@@ -151,7 +152,7 @@ public sealed class LibvirtServerTests : IAsyncLifetime
         return await Client.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!);
     }
 
-    /// <summary>The desktop's domain and the capacities of its volumes (system first), as libvirt reports them.</summary>
+    /// <summary>The desktop's domain and its volumes' capacities (system first), as libvirt reports them.</summary>
     private async Task<(DomainFacts? Domain, List<ulong> Volumes)> OnHypervisorAsync(JsonElement desktop)
     {
         var names = Driver.NamesOf(new MachineRef(
@@ -177,6 +178,8 @@ public sealed class LibvirtServerTests : IAsyncLifetime
         return states;
     }
 
-    private static string Mac(JsonElement desktop) =>
-        desktop.GetProperty("addresses").EnumerateObject().Single().Value[0].GetProperty("OS-EXT-IPS-MAC:mac_addr").GetString()!;
+    private static string Mac(JsonElement desktop) => desktop.GetProperty("addresses").EnumerateObject().Single()
+        .Value[0].GetProperty("OS-EXT-IPS-MAC:mac_addr").GetString()!;
+
+    private static string? Status(JsonElement desktop) => desktop.GetProperty("status").GetString();
 }

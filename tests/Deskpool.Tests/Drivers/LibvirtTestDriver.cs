@@ -36,6 +36,11 @@ internal static class LibvirtTestDriver
         return new Catalog(Options.Create(options));
     }
 
+    /// <summary>The XML of a plain volume, as a test makes one beside the driver.</summary>
+    public static string VolumeXml(string name, int capacityGb, int? allocationGb = null) =>
+        $"<volume><name>{name}</name><capacity unit='GiB'>{capacityGb}</capacity>" +
+        (allocationGb is { } allocation ? $"<allocation unit='GiB'>{allocation}</allocation>" : "") + "</volume>";
+
     /// <summary>Every volume of the zone's pool with its capacity and allocation in bytes.</summary>
     public static Task<Dictionary<string, (ulong Capacity, ulong Allocation)>> VolumesAsync(
         this LibvirtComputeDriver driver, string zone) =>

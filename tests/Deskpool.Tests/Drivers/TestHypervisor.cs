@@ -31,7 +31,8 @@ public static class TestHypervisor
                 new XElement("name", Network),
                 new XElement("bridge", new XAttribute("name", "virbr-deskpool")),
                 new XElement("forward"),
-                new XElement("ip", new XAttribute("address", "192.168.150.1"), new XAttribute("netmask", "255.255.255.0"))),
+                new XElement("ip",
+                    new XAttribute("address", "192.168.150.1"), new XAttribute("netmask", "255.255.255.0"))),
             new XElement("pool", new XAttribute("type", "dir"),
                 new XElement("name", Pool),
                 new XElement("source"),
@@ -43,9 +44,9 @@ public static class TestHypervisor
     }
 
     /// <summary>Driver settings for one zone on the hypervisor at <paramref name="uri"/>.</summary>
-    public static Dictionary<string, string?> ZoneSettings(string zone, string uri, string prefix = "Deskpool:Drivers:Libvirt")
+    public static Dictionary<string, string?> ZoneSettings(string zone, string uri)
     {
-        var key = $"{prefix}:Zones:{zone}";
+        var key = $"Deskpool:Drivers:Libvirt:Zones:{zone}";
         return new Dictionary<string, string?>
         {
             [$"{key}:Uri"] = uri,
@@ -61,5 +62,7 @@ public static class TestHypervisor
             new XElement("name", name),
             new XElement("capacity", new XAttribute("unit", "GiB"), sizeGb),
             new XElement("allocation", 0),
-            new XElement("target", new XElement("path", $"/{Pool}/{name}"), new XElement("format", new XAttribute("type", "qcow2"))));
+            new XElement("target",
+                new XElement("path", $"/{Pool}/{name}"),
+                new XElement("format", new XAttribute("type", "qcow2"))));
 }
