@@ -459,11 +459,11 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
     /// Runs the work on the zone's hypervisor and turns libvirt's failures into the contract's codes. A
     /// failure of the connection itself is left to the zone, which reconnects and reports the host unreachable.
     /// </summary>
-    private Task<T> OnHostAsync<T>(
+    private async Task<T> OnHostAsync<T>(
         string zoneId, string doing, Func<LibvirtConnection, LibvirtZone, T> work, CancellationToken cancellationToken)
     {
         var zone = Zone(zoneId);
-        return zone.RunAsync(connection =>
+        return await zone.RunAsync(connection =>
         {
             try
             {
