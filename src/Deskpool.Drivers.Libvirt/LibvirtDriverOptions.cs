@@ -34,8 +34,8 @@ public sealed class LibvirtZoneOptions
     public string DisplayListen { get; set; } = "127.0.0.1";
 
     /// <summary>
-    /// The host name clients reach the displays at when they listen on every address; by default the
-    /// host of <see cref="Uri"/>.
+    /// The host name clients reach the displays at. By default the address the displays listen on, or,
+    /// when they listen on every address, the host of <see cref="Uri"/>.
     /// </summary>
     public string? ConsoleHost { get; set; }
 
