@@ -10,6 +10,7 @@ using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Users;
 using Deskpool.Data.Sqlite;
+using Deskpool.Drivers.Libvirt;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
 using Deskpool.Server.Api;
@@ -58,6 +59,14 @@ internal static class DeskpoolHosting
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<SimulatedComputeDriver>();
         services.AddSingleton<IComputeDriver>(sp => sp.GetRequiredService<SimulatedComputeDriver>());
+        services.Configure<LibvirtDriverOptions>(configuration.GetSection(LibvirtDriverOptions.Section));
+        if (configuration.GetSection(LibvirtDriverOptions.Section + ":Zones").GetChildren().Any())
+        {
+            // Only a node with libvirt zones loads libvirt.so.0, so other nodes need not install it.
+            services.AddSingleton<LibvirtComputeDriver>();
+            services.AddSingleton<IComputeDriver>(sp => sp.GetRequiredService<LibvirtComputeDriver>());
+        }
+
         services.AddSingleton<ComputeDrivers>();
         services.AddSingleton<JobRunner>();
         services.AddKeyedSingleton<WorkSignal>(MailSender.SignalKey);
