@@ -196,9 +196,19 @@ public sealed partial class Broker : IAsyncDisposable
             return new ConnectResult(desktop, Ready: false, null, null, null, _options.PreparingRetryAfter);
         }
 
-        var endpoint = await _drivers.ForZone(desktop.AvailabilityZone).GetConsoleAsync(
-            new MachineRef(desktop.Id, desktop.ComputerName, desktop.AvailabilityZone), cancellationToken);
-        return new ConnectResult(desktop, Ready: true, endpoint, claim.Ticket, claim.TicketExpiresAt, null);
+        try
+        {
+            var endpoint = await _drivers.ForZone(desktop.AvailabilityZone).GetConsoleAsync(
+                new MachineRef(desktop.Id, desktop.ComputerName, desktop.AvailabilityZone), cancellationToken);
+            return new ConnectResult(desktop, Ready: true, endpoint, claim.Ticket, claim.TicketExpiresAt, null);
+        }
+        catch (ComputeDriverException ex)
+        {
+            // The desktop stays bound to the user; asking again may find the display up.
+            return Failure.Unavailable(ErrorCodes.NoDesktopAvailable,
+                $"Your desktop {desktop.ComputerName} is bound to you but its display cannot be reached now: {ex.Message}",
+                _options.PreparingRetryAfter);
+        }
     }
 
     private async Task<ClaimResult> ClaimAsync(EndUser user, Pool pool, CancellationToken cancellationToken)
