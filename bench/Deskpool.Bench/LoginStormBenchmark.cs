@@ -75,7 +75,7 @@ internal static class LoginStormBenchmark
             ["image_id"] = "a8ce7c2f-3d1b-4f76-9a0e-6c1b2f0d9e11",
             ["root_volume"] = new { type = "SAS", size = 80 },
             ["vpc_id"] = "3d9f2a7c-5b1e-4c8d-a6f0-9e2b4d7c1a66",
-            ["subnet_ids"] = new[] { "7a1c3e5b-9d2f-4b6a-8e0c-2f4a6c8e0b77", "9c3e5a7b-1d4f-4a8c-b2e6-4a6c8e0a2d88" },
+            ["subnet_ids"] = new[] { "6d8f0a2c-4e6b-4d9f-b1a3-5c7e9f1b3d42" }, // subnet-campus, a /18
             ["disconnected_retention_period"] = 60,
         };
         if (autoscale is not null)
