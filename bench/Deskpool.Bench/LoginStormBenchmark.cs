@@ -65,6 +65,9 @@ internal static class LoginStormBenchmark
         HttpClient admin, string name, int size, object? autoscale, CancellationToken cancellationToken)
     {
         var first = Math.Min(size, 1000);
+        var policy = await PostAsync(admin, $"/v2/{ServerProcess.ProjectId}/desktop-name-policies",
+            new { policy_name = $"{name}-names", name_prefix = name[..Math.Min(5, name.Length)].ToUpperInvariant(), digit_number = 5, start_number = 1 },
+            cancellationToken);
         var request = new Dictionary<string, object?>
         {
             ["name"] = name,
@@ -77,6 +80,7 @@ internal static class LoginStormBenchmark
             ["vpc_id"] = "3d9f2a7c-5b1e-4c8d-a6f0-9e2b4d7c1a66",
             ["subnet_ids"] = new[] { "6d8f0a2c-4e6b-4d9f-b1a3-5c7e9f1b3d42" }, // subnet-campus, a /18
             ["disconnected_retention_period"] = 60,
+            ["desktop_name_policy_id"] = policy.GetProperty("policy_id").GetString(),
         };
         if (autoscale is not null)
         {

@@ -94,7 +94,7 @@ public sealed class Bindings(
                         .SetProperty(b => b.ReleaseAt, now + TimeSpan.FromMinutes(1))
                         .SetProperty(b => b.Version, b => b.Version + 1), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return postponed == 0 ? Changed(binding) : null;
+                return postponed == 0 ? await ChangedAsync(binding, cancellationToken) : null;
             }
 
             var removed = await db.Bindings
@@ -102,7 +102,7 @@ public sealed class Bindings(
                 .ExecuteDeleteAsync(cancellationToken);
             if (removed == 0)
             {
-                return Changed(binding);
+                return await ChangedAsync(binding, cancellationToken);
             }
 
             startsJob = reset && BrokerJobs.CanReset(desktop);
@@ -363,10 +363,15 @@ public sealed class Bindings(
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return Changed(binding);
+            return await ChangedAsync(binding, cancellationToken);
         }
     }
 
-    private static Failure Changed(Binding binding) => Failure.Conflict(ErrorCodes.StateConflict,
-        $"The binding of {binding.UserName} changed at the same time (it may have ended); read it again.");
+    /// <summary>Why a conditional change found nothing to change: the binding ended meanwhile, or changed.</summary>
+    private async Task<Failure> ChangedAsync(Binding binding, CancellationToken cancellationToken) =>
+        await db.Bindings.AnyAsync(b => b.Id == binding.Id, cancellationToken)
+            ? Failure.Conflict(ErrorCodes.StateConflict,
+                $"The binding of {binding.UserName} changed at the same time; read it again.")
+            : Failure.Conflict(ErrorCodes.NotBound,
+                $"The binding of {binding.UserName} has just ended (another request or a timer ended it first).");
 }

@@ -56,6 +56,7 @@ public sealed partial class RetentionTimers(
         var silentSince = now - options.Value.AgentSilenceLimit;
         var silent = await db.Bindings
             .Where(b => b.State == SessionState.Connected && b.AgentSeenAt != null && b.AgentSeenAt < silentSince)
+            .OrderBy(b => b.AgentSeenAt)
             .Take(Batch)
             .ToListAsync(cancellationToken);
         foreach (var binding in silent)

@@ -55,12 +55,6 @@ public sealed class SignInService(
             return WrongCredentials();
         }
 
-        if (Wait(user, now) is { } wait)
-        {
-            return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
-                $"Too many wrong passwords in a row; try again in {ApiSeconds(wait)} second(s).") { RetryAfter = wait };
-        }
-
         if (user.Locked)
         {
             return Failure.Forbidden(ErrorCodes.AccountLocked,
@@ -73,11 +67,43 @@ public sealed class SignInService(
                 "The account is not activated yet; set a password with the link in the activation e-mail first.");
         }
 
+        if (user.NextSignInAt is { } next && next > now)
+        {
+            return TooManyAttempts(next - now);
+        }
+
+        // Every attempt counts as a failure until the password proves right, and claims its place
+        // in the count atomically: of parallel attempts only one is checked per count, so a burst
+        // cannot try more passwords than the slow-down and the lock allow.
+        var count = user.FailedSignIns + 1;
+        var beyond = count - _options.SlowDownAfterFailures;
+        DateTimeOffset? nextAttempt = beyond >= 0 ? now + (_options.SlowDownBase * Math.Pow(2, Math.Min(beyond, 10))) : null;
+        var claimed = await db.Users
+            .Where(u => u.Id == user.Id && u.FailedSignIns == user.FailedSignIns && !u.Locked)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.FailedSignIns, count)
+                .SetProperty(u => u.LastFailedSignInAt, now)
+                .SetProperty(u => u.NextSignInAt, nextAttempt), cancellationToken);
+        if (claimed == 0)
+        {
+            return TooManyAttempts(_options.SlowDownBase);
+        }
+
         if (hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!) == PasswordVerificationResult.Failed)
         {
-            await RecordFailureAsync(user, now, cancellationToken);
+            if (count >= _options.LockAfterFailures)
+            {
+                await db.Users.Where(u => u.Id == user.Id)
+                    .ExecuteUpdateAsync(set => set.SetProperty(u => u.Locked, true), cancellationToken);
+            }
+
             return WrongCredentials();
         }
+
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.FailedSignIns, 0)
+            .SetProperty(u => u.LastFailedSignInAt, (DateTimeOffset?)null)
+            .SetProperty(u => u.NextSignInAt, (DateTimeOffset?)null), cancellationToken);
 
         if (user.Disabled)
         {
@@ -94,13 +120,6 @@ public sealed class SignInService(
         {
             return Failure.Forbidden(ErrorCodes.PasswordChangeRequired,
                 "The administrator set this password; choose your own first with POST /v2/end-user/password.");
-        }
-
-        if (user.FailedSignIns > 0)
-        {
-            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
-                .SetProperty(u => u.FailedSignIns, 0)
-                .SetProperty(u => u.LastFailedSignInAt, (DateTimeOffset?)null), cancellationToken);
         }
 
         var token = Tokens.NewToken();
@@ -151,32 +170,10 @@ public sealed class SignInService(
         return db.EndUserSessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>How long the account must wait before its next attempt, or null when it may try now.</summary>
-    private TimeSpan? Wait(User user, DateTimeOffset now)
-    {
-        var beyond = user.FailedSignIns - _options.SlowDownAfterFailures;
-        if (beyond < 0 || user.LastFailedSignInAt is not { } last)
-        {
-            return null;
-        }
-
-        var delay = _options.SlowDownBase * Math.Pow(2, Math.Min(beyond, 10));
-        var wait = last + delay - now;
-        return wait > TimeSpan.Zero ? wait : null;
-    }
-
-    /// <summary>Counts the failure atomically (concurrent attempts each count) and locks at the limit.</summary>
-    private async Task RecordFailureAsync(User user, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
-            .SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1)
-            .SetProperty(u => u.LastFailedSignInAt, now), cancellationToken);
-        var limit = _options.LockAfterFailures;
-        await db.Users.Where(u => u.Id == user.Id && u.FailedSignIns >= limit)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.Locked, true), cancellationToken);
-    }
-
     private static long ApiSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+
+    private static Failure TooManyAttempts(TimeSpan wait) => new(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
+        $"Too many wrong passwords in a row; try again in {ApiSeconds(wait)} second(s).") { RetryAfter = wait };
 
     private static Failure WrongCredentials() =>
         new(FailureKind.Unauthorized, ErrorCodes.SignInFailed, "The username or password is wrong.");

@@ -53,6 +53,9 @@ public sealed class User
 
     public DateTimeOffset? LastFailedSignInAt { get; set; }
 
+    /// <summary>No sign-in attempt is checked before this instant (the slow-down after wrong passwords).</summary>
+    public DateTimeOffset? NextSignInAt { get; set; }
+
     /// <summary>Set once the user has a password: by activation, or by the administrator at creation.</summary>
     public DateTimeOffset? ActivatedAt { get; set; }
 

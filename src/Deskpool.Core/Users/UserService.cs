@@ -282,6 +282,7 @@ public sealed class UserService(
                 user.Locked = false;
                 user.FailedSignIns = 0;
                 user.LastFailedSignInAt = null;
+                user.NextSignInAt = null;
                 break;
             default:
                 if (user.Email is null)

@@ -1146,6 +1146,9 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.Property<bool>("NextLoginChangePassword")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("NextSignInAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PasswordHash")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");

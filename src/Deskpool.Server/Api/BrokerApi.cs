@@ -115,7 +115,10 @@ internal static class BrokerApi
             if (desktop is null)
             {
                 return ApiErrors.From(new Failure(FailureKind.Unauthorized, ErrorCodes.Unauthenticated,
-                    $"The desktop agent must send its key in the {AgentKeyHeader} header."), http.HttpContext);
+                    key.Length == 0
+                        ? $"The desktop agent must send its key in the {AgentKeyHeader} header."
+                        : $"The key in {AgentKeyHeader} is not the current key of desktop {desktopId} (keys are per " +
+                            "desktop, and issuing a new one revokes the old)."), http.HttpContext);
             }
 
             var body = await Body.ReadAsync<AgentEventRequest>(http, ct);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Deskpool.Core.Broker;
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
@@ -80,6 +81,13 @@ internal static class DeskpoolHosting
         {
             var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
             SqliteDatabase.Configure(options, Path.Combine(deskpool.DataDirectory, deskpool.DatabaseFile));
+
+            // A refused save (a unique index or a version check saying "someone else was first") is
+            // how Deskpool detects races, and the code that catches it decides what to say; EF Core
+            // would log each one as an error with a stack trace.
+            options.ConfigureWarnings(warnings => warnings.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Information),
+                (RelationalEventId.CommandError, LogLevel.Information)));
         });
         services.AddScoped<PoolService>();
         services.AddScoped<NamingPolicyService>();

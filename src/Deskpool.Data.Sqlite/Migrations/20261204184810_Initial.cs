@@ -506,6 +506,7 @@ namespace Deskpool.Data.Sqlite.Migrations
                     Locked = table.Column<bool>(type: "INTEGER", nullable: false),
                     FailedSignIns = table.Column<int>(type: "INTEGER", nullable: false),
                     LastFailedSignInAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    NextSignInAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ActivatedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     EnterpriseProjectId = table.Column<string>(type: "TEXT", nullable: false),

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Deskpool.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DeskpoolDbContext))]
-    [Migration("20261204180805_Initial")]
+    [Migration("20261204184810_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1147,6 +1147,9 @@ namespace Deskpool.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("NextLoginChangePassword")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextSignInAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
