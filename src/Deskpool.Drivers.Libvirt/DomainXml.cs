@@ -10,8 +10,12 @@ internal static class DomainXml
     /// <summary>The namespace of Deskpool's own metadata inside a domain definition.</summary>
     public static readonly XNamespace Metadata = "urn:deskpool:libvirt:desktop:1";
 
-    /// <summary>A persistent domain for the desktop, its disks already in the pool under their names.</summary>
-    public static string Domain(MachineSpec spec, MachineNames names, LibvirtZoneOptions zone, string domainType)
+    /// <summary>
+    /// A persistent domain for the desktop, its disks already in the pool under their names, its display
+    /// on <paramref name="displayPort"/>, or on a port the hypervisor picks at each start when that is null.
+    /// </summary>
+    public static string Domain(
+        MachineSpec spec, MachineNames names, LibvirtZoneOptions zone, string domainType, int? displayPort)
     {
         var disks = new List<XElement>
         {
@@ -51,7 +55,7 @@ internal static class DomainXml
                     new XElement("model", new XAttribute("type", "virtio"))),
                 new XElement("graphics",
                     new XAttribute("type", zone.Display == DisplayType.Spice ? "spice" : "vnc"),
-                    new XAttribute("autoport", "yes"),
+                    PortAttributes(displayPort),
                     new XAttribute("listen", zone.DisplayListen))));
         return domain.ToString(SaveOptions.DisableFormatting);
     }
@@ -86,6 +90,17 @@ internal static class DomainXml
             CultureInfo.InvariantCulture, out var p) && p > 0 ? p : null;
         return (protocol, listen, port);
     }
+
+    /// <summary>The ports of every display of a domain XML that has one.</summary>
+    public static IEnumerable<int> DisplayPorts(string xml) =>
+        (XElement.Parse(xml).Element("devices")?.Elements("graphics") ?? [])
+            .SelectMany(g => new[] { (string?)g.Attribute("port"), (string?)g.Attribute("tlsPort") })
+            .Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : 0)
+            .Where(port => port > 0);
+
+    private static XAttribute[] PortAttributes(int? port) => port is { } fixedPort
+        ? [new("port", fixedPort), new("autoport", "no")]
+        : [new("autoport", "yes")];
 
     private static XElement Disk(LibvirtZoneOptions zone, string volume, int index) =>
         new("disk",

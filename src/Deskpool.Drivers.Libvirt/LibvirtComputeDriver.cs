@@ -213,14 +213,19 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
             (connection, zone) =>
             {
                 using var domain = Require(connection, zone, machine);
+                if (!IsActive(domain.State().State))
+                {
+                    // A fixed port is in the definition of a machine that is off too; nothing listens there.
+                    throw new ComputeDriverException(ComputeDriverException.OperationFailed,
+                        $"Desktop {machine.ComputerName} is not running, so its display is closed.");
+                }
+
                 var display = DomainXml.Display(domain.Xml()) ?? throw new ComputeDriverException(
                     ComputeDriverException.OperationFailed, $"Desktop {machine.ComputerName} has no display.");
                 if (display.Port is not { } port)
                 {
                     throw new ComputeDriverException(ComputeDriverException.OperationFailed,
-                        IsActive(domain.State().State)
-                            ? $"The hypervisor has not assigned a display port to desktop {machine.ComputerName}."
-                            : $"Desktop {machine.ComputerName} is not running, so its display is closed.");
+                        $"The hypervisor has not assigned a display port to desktop {machine.ComputerName}.");
                 }
 
                 return new ConsoleEndpoint(display.Protocol, ConsoleHost(zone.Options, display.Listen), port);
@@ -282,8 +287,7 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
             }
 
             token.ThrowIfCancellationRequested();
-            domain = connection.DefineDomain(
-                names.Domain, DomainXml.Domain(spec, names, zone.Options, zone.DomainType));
+            domain = DefineDomain(connection, zone, spec, names);
             domain.Start();
             Log.Created(_logger, spec.ComputerName, zone.Id, names.Domain, made.Count);
             return Info(spec.Ref, domain);
@@ -297,6 +301,61 @@ public sealed partial class LibvirtComputeDriver : IComputeDriver, IDisposable
         {
             domain?.Dispose();
             made.ForEach(v => v.Dispose());
+        }
+    }
+
+    /// <summary>Defines the desktop's domain, with a display port of the zone's range when it has one.</summary>
+    private static LibvirtDomain DefineDomain(
+        LibvirtConnection connection, LibvirtZone zone, MachineSpec spec, MachineNames names)
+    {
+        if (zone.DisplayPorts is not { } range)
+        {
+            return connection.DefineDomain(
+                names.Domain, DomainXml.Domain(spec, names, zone.Options, zone.DomainType, displayPort: null));
+        }
+
+        // Choosing and defining under one lock: the port this create chooses is in the hypervisor's
+        // domains before the next create of this node looks at them.
+        lock (zone.DisplayPortLock)
+        {
+            var taken = DisplayPortsInUse(connection);
+            var port = range.Choose(spec.DesktopId, taken) ?? throw new ComputeDriverException(
+                ComputeDriverException.InsufficientCapacity,
+                $"Zone {zone.Id} has no free display port: all {range.Count} ports of its range {range} " +
+                $"({LibvirtDriverOptions.Section}:Zones:{zone.Id}:DisplayPorts) are taken.");
+            return connection.DefineDomain(
+                names.Domain, DomainXml.Domain(spec, names, zone.Options, zone.DomainType, port));
+        }
+    }
+
+    /// <summary>
+    /// The display ports of every domain of the hypervisor: the fixed ones of their definitions and the
+    /// ones the hypervisor picked for running domains, Deskpool's or not.
+    /// </summary>
+    private static HashSet<int> DisplayPortsInUse(LibvirtConnection connection)
+    {
+        var domains = connection.Domains();
+        try
+        {
+            var ports = new HashSet<int>();
+            foreach (var domain in domains)
+            {
+                try
+                {
+                    ports.UnionWith(DomainXml.DisplayPorts(domain.Xml()));
+                    ports.UnionWith(DomainXml.DisplayPorts(domain.Xml(LibvirtDomain.InactiveXml)));
+                }
+                catch (LibvirtException ex) when (ex.Error.Code == ErrorNumber.NoDomain)
+                {
+                    // Removed meanwhile: its ports are free.
+                }
+            }
+
+            return ports;
+        }
+        finally
+        {
+            domains.ForEach(d => d.Dispose());
         }
     }
 

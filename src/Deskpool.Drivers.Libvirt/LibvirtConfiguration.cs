@@ -52,6 +52,12 @@ internal static class LibvirtConfiguration
                     "ShutdownTimeout and ReconnectDelay not negative.");
             }
 
+            if (!string.IsNullOrWhiteSpace(zone.DisplayPorts) && !DisplayPortRange.TryParse(zone.DisplayPorts, out _))
+            {
+                problems.Add($"{Key(id, "DisplayPorts")} must be a range of TCP ports such as 5900-5999 " +
+                    $"(got '{zone.DisplayPorts}').");
+            }
+
             if (LibvirtComputeDriver.ListensEverywhere(zone.DisplayListen)
                 && string.IsNullOrWhiteSpace(zone.ConsoleHost)
                 && string.IsNullOrEmpty(LibvirtComputeDriver.UriHost(zone.Uri)))

@@ -34,6 +34,13 @@ public sealed class LibvirtZoneOptions
     public string DisplayListen { get; set; } = "127.0.0.1";
 
     /// <summary>
+    /// The TCP ports the displays are given, as <c>first-last</c> (e.g. <c>5900-5999</c>): each desktop gets a
+    /// fixed port of the range, chosen when its domain is defined and unique among the hypervisor's domains.
+    /// Unset, the hypervisor picks a free port each time a desktop starts (libvirt's autoport).
+    /// </summary>
+    public string? DisplayPorts { get; set; }
+
+    /// <summary>
     /// The host name clients reach the displays at. By default the address the displays listen on, or,
     /// when they listen on every address, the host of <see cref="Uri"/>.
     /// </summary>

@@ -33,6 +33,7 @@ internal sealed partial class LibvirtZone : IDisposable
         _gate = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentCalls));
         DomainType = options.DomainType
             ?? (options.Uri.StartsWith("test:", StringComparison.OrdinalIgnoreCase) ? "test" : "kvm");
+        DisplayPorts = DisplayPortRange.TryParse(options.DisplayPorts, out var ports) ? ports : null;
     }
 
     public string Id { get; }
@@ -40,6 +41,15 @@ internal sealed partial class LibvirtZone : IDisposable
     public LibvirtZoneOptions Options { get; }
 
     public string DomainType { get; }
+
+    /// <summary>The fixed display ports of the zone's desktops; null where the hypervisor picks them.</summary>
+    public DisplayPortRange? DisplayPorts { get; }
+
+    /// <summary>
+    /// Held while a display port is chosen and the domain that gets it defined, so two creates of this
+    /// node never choose the same port.
+    /// </summary>
+    public Lock DisplayPortLock { get; } = new();
 
     /// <summary>
     /// Runs <paramref name="work"/> (a sequence of blocking libvirt calls) on a thread of its own with

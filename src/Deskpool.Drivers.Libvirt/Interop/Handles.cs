@@ -15,6 +15,9 @@ internal sealed class ConnectionHandle() : SafeHandleZeroOrMinusOneIsInvalid(own
 /// <summary>A <c>virDomainPtr</c>, released with <c>virDomainFree</c>.</summary>
 internal sealed class DomainHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
 {
+    public DomainHandle(nint existing)
+        : this() => SetHandle(existing);
+
     protected override bool ReleaseHandle() => Native.virDomainFree(handle) == 0;
 }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Deskpool.Drivers.Libvirt.Interop;
 
 /// <summary>
@@ -64,6 +66,44 @@ internal sealed class LibvirtConnection : IDisposable
         return new LibvirtDomain(name, Checked(handle, "virDomainDefineXML"));
     }
 
+    /// <summary>Every domain of the hypervisor, running or not; the caller disposes them.</summary>
+    public List<LibvirtDomain> Domains()
+    {
+        var count = Checked(Native.virConnectListAllDomains(_handle, out var array, 0), "virConnectListAllDomains");
+        // Every element is a domain reference that is now ours: take them all into handles first, so
+        // that none is lost if reading one of them fails.
+        var handles = new List<DomainHandle>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                handles.Add(new DomainHandle(Marshal.ReadIntPtr(array, i * nint.Size)));
+            }
+        }
+        finally
+        {
+            Strings.Free(array);
+        }
+
+        var domains = new List<LibvirtDomain>(count);
+        try
+        {
+            foreach (var handle in handles)
+            {
+                var name = Marshal.PtrToStringUTF8(Native.virDomainGetName(handle))
+                    ?? throw LibvirtException.Last("virDomainGetName");
+                domains.Add(new LibvirtDomain(name, handle));
+            }
+        }
+        catch
+        {
+            handles.ForEach(h => h.Dispose());
+            throw;
+        }
+
+        return domains;
+    }
+
     /// <summary>The storage pool of that name, or null when the hypervisor has none.</summary>
     public LibvirtStoragePool? FindStoragePool(string name)
     {
@@ -77,7 +117,7 @@ internal sealed class LibvirtConnection : IDisposable
 
     /// <summary>Throws the last error for a failed call that returned a handle; otherwise returns it.</summary>
     internal static T Checked<T>(T handle, string call)
-        where T : System.Runtime.InteropServices.SafeHandle
+        where T : SafeHandle
     {
         if (!handle.IsInvalid)
         {
@@ -93,7 +133,7 @@ internal sealed class LibvirtConnection : IDisposable
     internal static int Checked(int status, string call) => status < 0 ? throw LibvirtException.Last(call) : status;
 
     /// <summary>Null for a look-up that found nothing; any other failure is thrown.</summary>
-    internal static T? Missing<T>(System.Runtime.InteropServices.SafeHandle handle, string call, ErrorNumber notFound)
+    internal static T? Missing<T>(SafeHandle handle, string call, ErrorNumber notFound)
         where T : class
     {
         var error = LibvirtException.Last(call);

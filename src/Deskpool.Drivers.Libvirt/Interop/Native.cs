@@ -48,6 +48,13 @@ internal static unsafe partial class Native
     public static partial int virDomainFree(nint domain);
 
     [LibraryImport(Library)]
+    public static partial int virConnectListAllDomains(ConnectionHandle connection, out nint domains, uint flags);
+
+    /// <summary>The domain's name; the string belongs to the domain object and must not be freed.</summary>
+    [LibraryImport(Library)]
+    public static partial nint virDomainGetName(DomainHandle domain);
+
+    [LibraryImport(Library)]
     public static partial int virDomainCreate(DomainHandle domain);
 
     [LibraryImport(Library)]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Xml.Linq;
@@ -255,6 +256,71 @@ public sealed class LibvirtDriverTests : IDisposable
         Assert.Null(afterReopen);
     }
 
+    [Fact]
+    public async Task Create_InAZoneWithDisplayPorts_GivesEachDesktopItsOwnFixedPort_AndTheConsoleNamesIt()
+    {
+        var driver = Driver(new() { [$"{Section}:DisplayPorts"] = "5900-5903" });
+        var specs = new[] { Spec(), Spec(), Spec() };
+
+        var ports = new List<int>();
+        foreach (var spec in specs)
+        {
+            await driver.CreateAsync(spec, default);
+            var graphics = XElement.Parse((await driver.DomainAsync(Zone, driver.NamesOf(spec.Ref).Domain))!.Xml)
+                .Element("devices")!.Element("graphics")!;
+            var console = await driver.GetConsoleAsync(spec.Ref, default);
+
+            Assert.Equal("no", (string?)graphics.Attribute("autoport"));
+            Assert.Equal((string?)graphics.Attribute("port"), console.Port.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(("VNC", "127.0.0.1"), (console.Protocol, console.Host));
+            ports.Add(console.Port);
+        }
+
+        Assert.All(ports, port => Assert.InRange(port, 5900, 5903));
+        Assert.Equal(3, ports.Distinct().Count());
+
+        // The port is the desktop's own: defined again among the same others, the desktop gets it again.
+        await driver.DeleteAsync(specs[1].Ref, default);
+        await driver.CreateAsync(specs[1], default);
+        Assert.Equal(ports[1], (await driver.GetConsoleAsync(specs[1].Ref, default)).Port);
+
+        await driver.StopAsync(specs[0].Ref, hard: true, default);
+        var closed = await Assert.ThrowsAsync<ComputeDriverException>(
+            () => driver.GetConsoleAsync(specs[0].Ref, default));
+        Assert.Contains("not running", closed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WhenEveryDisplayPortIsTaken_FailsInsufficientCapacity_AndLeavesNoMachine()
+    {
+        var driver = Driver(new() { [$"{Section}:DisplayPorts"] = "5900-5900" });
+        await driver.CreateAsync(Spec(), default);
+        var spec = Spec();
+
+        var refused = await Assert.ThrowsAsync<ComputeDriverException>(() => driver.CreateAsync(spec, default));
+
+        Assert.Equal(ComputeDriverException.InsufficientCapacity, refused.Code);
+        Assert.Contains("no free display port", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await driver.FindAsync(spec.Ref, default));
+        Assert.DoesNotContain((await driver.VolumesAsync(Zone)).Keys, driver.NamesOf(spec.Ref).OwnsVolume);
+    }
+
+    [Fact]
+    public void DisplayPort_IsStablePerDesktop_AndSkipsTakenPorts()
+    {
+        var range = new DisplayPortRange(5900, 5999);
+        var id = "0199c3e2-aaaa-7bbb-8ccc-123456789abc";
+        var own = range.Choose(id, new HashSet<int>())!.Value;
+
+        Assert.Equal(own, range.Choose(id, new HashSet<int>()));
+        Assert.Equal(own == 5999 ? 5900 : own + 1, range.Choose(id, new HashSet<int> { own }));
+        Assert.Null(new DisplayPortRange(5900, 5901).Choose(id, new HashSet<int> { 5900, 5901 }));
+        Assert.True(DisplayPortRange.TryParse(" 5900 - 5999 ", out var parsed));
+        Assert.Equal(range, parsed);
+        Assert.All(new[] { "5900", "5999-5900", "0-10", "5900-70000", "a-b", "" },
+            text => Assert.False(DisplayPortRange.TryParse(text, out _)));
+    }
+
     [Theory]
     [InlineData("<graphics type='vnc' port='5901' autoport='yes' listen='0.0.0.0'/>", null, "VNC",
         "kvm1.example", 5901)]
@@ -295,6 +361,7 @@ public sealed class LibvirtDriverTests : IDisposable
     [InlineData("VolumeFormat", "vmdk", "VolumeFormat must be qcow2 or raw (got 'vmdk')")]
     [InlineData("DiskBus", "ide", "DiskBus must be virtio, sata or scsi (got 'ide')")]
     [InlineData("DisplayListen", "0.0.0.0", "set Deskpool:Drivers:Libvirt:Zones:region-1a:ConsoleHost")]
+    [InlineData("DisplayPorts", "5999-5900", "DisplayPorts must be a range of TCP ports such as 5900-5999")]
     [InlineData("Images:00000000-0000-4000-8000-000000000000", "x.qcow2",
         "names image 00000000-0000-4000-8000-000000000000")]
     public void Configuration_ThatCannotWork_StopsTheDriverWithAClearMessage(
