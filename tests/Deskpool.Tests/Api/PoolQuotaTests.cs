@@ -113,7 +113,8 @@ public sealed class PoolQuotaTests : IAsyncLifetime
     private async Task<int> UsedAsync()
     {
         var (_, quotas) = await Client.GetJsonAsync(Wire.Path("quotas"));
-        var resource = Assert.Single(quotas.GetProperty("quotas").GetProperty("resources").EnumerateArray());
+        var resource = Assert.Single(quotas.GetProperty("quotas").GetProperty("resources").EnumerateArray(),
+            r => r.GetProperty("type").GetString() == "general_instances");
         Assert.Equal(Quota, resource.GetProperty("quota").GetInt32());
         return resource.GetProperty("used").GetInt32();
     }

@@ -106,6 +106,34 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_slow_down_allows()
+    {
+        await Admin.CreateAsync("alice");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => SignInAsync("alice", $"Wr0ng!{i}")));
+
+        // With the clock standing still only the first two failures come without a wait; every
+        // other attempt of the burst is turned away before its password is looked at.
+        Assert.InRange(answers.Count(a => a.Response.StatusCode == HttpStatusCode.Unauthorized), 1, 2);
+        Assert.All(answers.Where(a => a.Response.StatusCode != HttpStatusCode.Unauthorized),
+            a => Assert.Equal(HttpStatusCode.TooManyRequests, a.Response.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_locked_account_says_locked_even_while_a_wait_would_apply()
+    {
+        var id = await Admin.CreateAsync("alice");
+        await SignInAsync("alice", "Wr0ng!one");
+        await SignInAsync("alice", "Wr0ng!two");
+        await Admin.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "LOCK" });
+
+        var (response, error) = await SignInAsync("alice");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("WKS.0021", error.Code());
+    }
+
+    [Fact]
     public async Task A_right_password_resets_the_failure_count()
     {
         await Admin.CreateAsync("alice");
