@@ -66,7 +66,7 @@ internal static class LoginStormBenchmark
     {
         var first = Math.Min(size, 1000);
         var policy = await PostAsync(admin, $"/v2/{ServerProcess.ProjectId}/desktop-name-policies",
-            new { policy_name = $"{name}-names", name_prefix = name[..Math.Min(5, name.Length)].ToUpperInvariant(), digit_number = 5, start_number = 1 },
+            new { policy_name = $"{name}names", name_prefix = name[..Math.Min(5, name.Length)].ToUpperInvariant(), digit_number = 5, start_number = 1, single_domain_user_inc = 0 },
             cancellationToken);
         var request = new Dictionary<string, object?>
         {
