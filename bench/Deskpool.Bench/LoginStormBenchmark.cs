@@ -152,8 +152,8 @@ internal static class LoginStormBenchmark
             INSERT INTO users (Id, ProjectId, UserName, UserNameKey, ActiveType, EnableChangePassword,
                 NextLoginChangePassword, PasswordNeverExpired, Disabled, Locked, FailedSignIns, ActivatedAt,
                 PasswordHash, EnterpriseProjectId, CreatedAt, Version)
-            SELECT $id, ProjectId, $name, $name, ActiveType, 1, 0, 0, 0, 0, 0, $now, PasswordHash, '0', $now, 0
-            FROM users WHERE UserNameKey = 'template'
+            SELECT $id, ProjectId, $name, $key, ActiveType, 1, 0, 0, 0, 0, 0, $now, PasswordHash, '0', $now, 0
+            FROM users WHERE UserNameKey = 'TEMPLATE'
             """;
         using var member = connection.CreateCommand();
         member.CommandText = "INSERT INTO group_memberships (GroupId, UserId, CreatedAt) VALUES ($group, $id, $now)";
@@ -167,13 +167,21 @@ internal static class LoginStormBenchmark
             var id = Guid.NewGuid().ToString("N");
             var token = $"dkp_storm_{i}_{Guid.NewGuid():N}";
             tokens.Add(token);
-            Run(user, ("$id", id), ("$name", $"storm{i}"), ("$now", now));
+            Run(user, ("$id", id), ("$name", $"storm{i}"), ("$key", $"STORM{i}"), ("$now", now));
             Run(member, ("$group", groupId), ("$id", id), ("$now", now));
             Run(session, ("$sid", Guid.NewGuid().ToString()), ("$digest", Digest(token)), ("$project", ServerProcess.ProjectId),
                 ("$id", id), ("$now", now), ("$expires", now + 3_600_000));
         }
 
         transaction.Commit();
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM end_user_sessions s JOIN users u ON s.UserId = u.Id";
+        var seeded = Convert.ToInt32(check.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (seeded < users)
+        {
+            throw new BenchmarkFailedException($"Seeding made {seeded} signed-in users of {users}; is the template user there?");
+        }
+
         return tokens;
     }
 
@@ -208,6 +216,10 @@ internal static class LoginStormBenchmark
                     else
                     {
                         failures++;
+                        if (failures == 1)
+                        {
+                            Console.Error.WriteLine($"First refused connect: {(int)response.StatusCode} {body}");
+                        }
                     }
                 }
             }
