@@ -2,20 +2,26 @@ using Deskpool.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Deskpool.Server.Hosting;
 
 /// <summary>
 /// The schema policy: a new, empty database is created on first start; an existing database
 /// is never changed silently. An older schema needs <c>deskpool-server migrate</c>; a newer
-/// one (written by a later Deskpool) stops the server.
+/// one (written by a later Deskpool) stops the server. The same on every provider. Nodes that
+/// start together on an empty database are safe: migrating takes a database-wide lock, and the
+/// node that gets it second finds nothing left to do.
 /// </summary>
 internal static class DatabaseStartup
 {
     public static async Task<string?> CheckOrCreateAsync(DeskpoolDbContext db, bool migrate, CancellationToken cancellationToken)
     {
         var known = db.Database.GetMigrations().ToList();
-        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+
+        // A PostgreSQL database that does not exist yet counts as empty: migrating creates it.
+        var exists = await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken);
+        var applied = exists ? (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList() : [];
         var unknown = applied.Except(known).ToList();
         if (unknown.Count > 0)
         {

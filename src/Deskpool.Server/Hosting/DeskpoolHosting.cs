@@ -8,6 +8,7 @@ using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Users;
+using Deskpool.Data.Postgres;
 using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
@@ -66,10 +67,20 @@ internal static class DeskpoolHosting
                 : ActivatorUtilities.CreateInstance<SmtpMailTransport>(sp));
         services.AddSingleton<MailSender>();
 
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.AddDbContext<DeskpoolDbContext>((sp, options) =>
         {
             var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
-            SqliteDatabase.Configure(options, Path.Combine(deskpool.DataDirectory, deskpool.DatabaseFile));
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            switch (database.Provider)
+            {
+                case DatabaseProvider.Postgres:
+                    PostgresDatabase.Configure(options, database.ConnectionString ?? "");
+                    break;
+                default:
+                    SqliteDatabase.Configure(options, Path.Combine(deskpool.DataDirectory, deskpool.DatabaseFile));
+                    break;
+            }
         });
         services.AddScoped<PoolService>();
         services.AddScoped<NamingPolicyService>();
@@ -101,8 +112,6 @@ internal static class DeskpoolHosting
         services.AddScoped<PriceListRecorder>();
         services.AddScoped<MeterRollup>();
         services.AddScoped<CostReports>();
-
-        services.AddHostedService<JobWorker>();
         services.AddHostedService<MeterWorker>();
 
         services.AddDeskpoolApi();
@@ -120,6 +129,15 @@ internal static class DeskpoolHosting
     /// <summary>Checks the schema and seeds projects before the server takes requests.</summary>
     public static async Task<bool> PrepareAsync(this WebApplication app, bool migrate)
     {
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            await Console.Error.WriteLineAsync(
+                "deskpool-server: Deskpool:Database:Provider is Postgres but Deskpool:Database:ConnectionString " +
+                "is empty; set it to an Npgsql connection string (Host=...;Database=...;Username=...).");
+            return false;
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
         var problem = await DatabaseStartup.CheckOrCreateAsync(db, migrate, CancellationToken.None);
