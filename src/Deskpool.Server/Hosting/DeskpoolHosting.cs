@@ -115,6 +115,7 @@ internal static class DeskpoolHosting
         services.AddHostedService<MeterWorker>();
 
         services.AddDeskpoolApi();
+        services.AddDeskpoolHealth();
         return builder;
     }
 
