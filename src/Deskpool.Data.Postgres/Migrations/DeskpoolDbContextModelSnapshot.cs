@@ -187,6 +187,7 @@ namespace Deskpool.Data.Postgres.Migrations
                         .UseCollation("C");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")

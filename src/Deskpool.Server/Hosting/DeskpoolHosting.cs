@@ -21,6 +21,9 @@ namespace Deskpool.Server.Hosting;
 /// <summary>Puts the server together: configuration, the core, a database provider, drivers and workers.</summary>
 internal static class DeskpoolHosting
 {
+    /// <summary>Node names are stored with leases and price lists, in columns of 128 characters.</summary>
+    private const int MaxNodeIdLength = 64;
+
     public static WebApplicationBuilder AddDeskpool(this WebApplicationBuilder builder)
     {
         // Everything below reads configuration lazily, through options, so that hosts and tests
@@ -130,6 +133,14 @@ internal static class DeskpoolHosting
     /// <summary>Checks the schema and seeds projects before the server takes requests.</summary>
     public static async Task<bool> PrepareAsync(this WebApplication app, bool migrate)
     {
+        var node = app.Services.GetRequiredService<NodeIdentity>();
+        if (node.Id.Length is 0 or > MaxNodeIdLength)
+        {
+            await Console.Error.WriteLineAsync(
+                $"deskpool-server: Deskpool:NodeId must be 1 to {MaxNodeIdLength} characters (it names this node in leases).");
+            return false;
+        }
+
         var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(database.ConnectionString))
         {
