@@ -19,8 +19,17 @@ internal static class DatabaseStartup
     {
         var known = db.Database.GetMigrations().ToList();
 
-        // A PostgreSQL database that does not exist yet counts as empty: migrating creates it.
-        var exists = await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken);
+        // A database that does not exist yet (PostgreSQL) counts as empty: migrating creates it. In one
+        // that exists, the (empty) history table is made first if it is missing: reading a missing
+        // history table works, but the PostgreSQL provider logs the failed query as an error.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        var history = db.GetService<IHistoryRepository>();
+        var exists = await creator.ExistsAsync(cancellationToken);
+        if (exists)
+        {
+            await history.CreateIfNotExistsAsync(cancellationToken);
+        }
+
         var applied = exists ? (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList() : [];
         var unknown = applied.Except(known).ToList();
         if (unknown.Count > 0)
@@ -39,6 +48,12 @@ internal static class DatabaseStartup
         {
             return $"The database schema is older than this server ({pending.Count} migration(s) pending: " +
                 $"{string.Join(", ", pending)}). Back it up, then run: deskpool-server migrate";
+        }
+
+        if (!exists)
+        {
+            await creator.CreateAsync(cancellationToken);
+            await history.CreateIfNotExistsAsync(cancellationToken);
         }
 
         await db.GetService<IMigrator>().MigrateAsync(cancellationToken: cancellationToken);
