@@ -37,7 +37,8 @@ DESKPOOL_TEST_POSTGRES="" run_suite sqlite "$@" || status=1
 if pg_start; then
   trap pg_stop EXIT
   echo "== PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
-  DESKPOOL_TEST_POSTGRES="$PG_CONNECTION" run_suite postgres "$@" || status=1
+  # The server goes with its databases: the tests need not drop them one by one.
+  DESKPOOL_TEST_POSTGRES="$PG_CONNECTION" DESKPOOL_TEST_POSTGRES_KEEP=1 run_suite postgres "$@" || status=1
   pg_stop
   trap - EXIT
 else

@@ -20,6 +20,9 @@ public static class TestDatabase
 {
     public const string Variable = "DESKPOOL_TEST_POSTGRES";
 
+    /// <summary>Set to 1 to leave the databases at the end (scripts/test.sh throws its whole server away).</summary>
+    public const string KeepVariable = "DESKPOOL_TEST_POSTGRES_KEEP";
+
     private const string Prefix = "deskpool_test_";
 
     private static readonly string? BaseConnection = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
@@ -30,7 +33,7 @@ public static class TestDatabase
 
     static TestDatabase()
     {
-        if (BaseConnection is not null)
+        if (BaseConnection is not null && Environment.GetEnvironmentVariable(KeepVariable) != "1")
         {
             AppDomain.CurrentDomain.ProcessExit += (_, _) => DropAll();
         }
