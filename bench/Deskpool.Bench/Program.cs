@@ -7,6 +7,14 @@ using Deskpool.Bench;
 // deskpool-bench import [--rows N] [--samples S]
 //
 // Times the .xlsx import preview of N rows (default 200) against a warm server process.
+// deskpool-bench pg-update --connection CONNSTRING [--clients 1,8] [--seconds 10] [--rows 1000]
+//
+// The raw single-row UPDATE rate of a PostgreSQL server (scripts/bench-postgres.sh starts one).
+if (args.Length > 0 && args[0] == "pg-update")
+{
+    return await PostgresUpdateBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
 if (args.Length > 0 && args[0] == "import")
 {
     var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(200);

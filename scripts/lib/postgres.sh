@@ -2,7 +2,8 @@
 # listening on 127.0.0.1 only, on a free port, with trust authentication on loopback, tuned for
 # speed over durability (fsync off). Sourced by scripts/test.sh and scripts/postgres.sh.
 #
-# pg_start         starts it; sets PG_DIR, PG_PORT, PG_BIN and PG_CONNECTION (an Npgsql connection string)
+# pg_start         starts it; sets PG_DIR, PG_PORT, PG_BIN and PG_CONNECTION (an Npgsql connection string);
+#                  PG_DURABLE=1 keeps fsync and synchronous commits on
 # pg_stop          stops it and removes its folder
 # pg_find_bin      sets PG_BIN to the folder of initdb/pg_ctl/postgres, or returns 1
 
@@ -48,11 +49,15 @@ pg_start() {
 
   pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
     >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; return 1; }
-  # Throwaway: durability off for speed; loopback only; room for many small test databases.
+  # Throwaway: durability off for speed (PG_DURABLE=1 keeps PostgreSQL's defaults, for benchmarks
+  # that should see commits reach the disk); loopback only; room for many small test databases.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${PG_DURABLE:-0}" = 1 ]; then
+    durability=""
+  fi
   pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start -o "\
     -c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR/socket \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB \
-    -c max_connections=400 -c max_locks_per_transaction=128" >/dev/null \
+    $durability -c shared_buffers=64MB -c max_connections=400 -c max_locks_per_transaction=128" >/dev/null \
     || { cat "$PG_DIR/server.log" >&2; return 1; }
   PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
 }
