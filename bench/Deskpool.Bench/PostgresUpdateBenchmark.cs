@@ -38,7 +38,8 @@ internal static class PostgresUpdateBenchmark
         {
             foreach (var count in clients)
             {
-                results.Add(await MeasureAsync(dataSource, count, rows, TimeSpan.FromSeconds(seconds), cancellationToken));
+                var duration = TimeSpan.FromSeconds(seconds);
+                results.Add(await MeasureAsync(dataSource, count, rows, duration, cancellationToken));
             }
         }
         finally
@@ -64,11 +65,14 @@ internal static class PostgresUpdateBenchmark
         return 0;
     }
 
-    private static async Task<string> PrepareAsync(NpgsqlDataSource dataSource, int rows, CancellationToken cancellationToken)
+    private static async Task<string> PrepareAsync(
+        NpgsqlDataSource dataSource, int rows, CancellationToken cancellationToken)
     {
         await ExecuteAsync(dataSource, $"DROP TABLE IF EXISTS {Table}", cancellationToken);
-        await ExecuteAsync(dataSource, $"CREATE TABLE {Table} (id integer PRIMARY KEY, n bigint NOT NULL)", cancellationToken);
-        await ExecuteAsync(dataSource, $"INSERT INTO {Table} SELECT g, 0 FROM generate_series(1, {rows}) g", cancellationToken);
+        await ExecuteAsync(dataSource,
+            $"CREATE TABLE {Table} (id integer PRIMARY KEY, n bigint NOT NULL)", cancellationToken);
+        await ExecuteAsync(dataSource,
+            $"INSERT INTO {Table} SELECT g, 0 FROM generate_series(1, {rows}) g", cancellationToken);
         await ExecuteAsync(dataSource, $"VACUUM ANALYZE {Table}", cancellationToken);
 
         await using var command = dataSource.CreateCommand(

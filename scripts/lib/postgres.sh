@@ -41,7 +41,12 @@ pg_free_port() {
 pg_start() {
   pg_find_bin || { echo "PostgreSQL server programs (initdb, pg_ctl) not found" >&2; return 1; }
   PG_PORT=$(pg_free_port) || { echo "no free port for PostgreSQL" >&2; return 1; }
-  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/deskpool-pg.XXXXXX")
+  # As root the folder must be reachable by the postgres user, which a private TMPDIR may not be.
+  local base="${TMPDIR:-/tmp}"
+  if [ "$(id -u)" -eq 0 ]; then
+    base=/tmp
+  fi
+  PG_DIR=$(mktemp -d "$base/deskpool-pg.XXXXXX")
   mkdir -p "$PG_DIR/data" "$PG_DIR/socket"
   if [ "$(id -u)" -eq 0 ]; then
     chown -R postgres: "$PG_DIR"

@@ -137,7 +137,8 @@ internal static class DeskpoolHosting
         if (node.Id.Length is 0 or > MaxNodeIdLength)
         {
             await Console.Error.WriteLineAsync(
-                $"deskpool-server: Deskpool:NodeId must be 1 to {MaxNodeIdLength} characters (it names this node in leases).");
+                $"deskpool-server: Deskpool:NodeId must be 1 to {MaxNodeIdLength} characters " +
+                "(it names this node in leases).");
             return false;
         }
 

@@ -2,7 +2,7 @@ using Deskpool.Tests.Support;
 
 namespace Deskpool.Tests.Hosting;
 
-/// <summary>A node's name is stored with every lease it takes, so it must fit the lease columns on every database.</summary>
+/// <summary>A node's name is stored with each lease it takes, so it must fit the lease columns.</summary>
 public sealed class NodeIdentityTests
 {
     [Fact]

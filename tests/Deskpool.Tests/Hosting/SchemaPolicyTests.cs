@@ -146,7 +146,8 @@ public sealed class SchemaPolicyTests
         {
             // EF Core's own implementation, used as it is; there is no public way to extend it.
 #pragma warning disable EF1001
-            _current = new Microsoft.EntityFrameworkCore.Migrations.Internal.MigrationsAssembly(context, options, ids, logger);
+            _current = new Microsoft.EntityFrameworkCore.Migrations.Internal.MigrationsAssembly(
+                context, options, ids, logger);
 #pragma warning restore EF1001
             Migrations = new SortedDictionary<string, TypeInfo>(
                 _current.Migrations.ToDictionary(m => m.Key, m => m.Value), StringComparer.Ordinal)
@@ -162,7 +163,8 @@ public sealed class SchemaPolicyTests
         public Assembly Assembly => _current.Assembly;
 
         public string? FindMigrationId(string nameOrId) =>
-            Migrations.Keys.FirstOrDefault(id => id == nameOrId || id.EndsWith("_" + nameOrId, StringComparison.Ordinal));
+            Migrations.Keys.FirstOrDefault(id =>
+                id == nameOrId || id.EndsWith("_" + nameOrId, StringComparison.Ordinal));
 
         public Migration CreateMigration(TypeInfo migrationClass, string activeProvider) =>
             migrationClass.AsType() == typeof(AddNothing)

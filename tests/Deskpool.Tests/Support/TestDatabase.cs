@@ -25,9 +25,8 @@ public static class TestDatabase
 
     private const string Prefix = "deskpool_test_";
 
-    private static readonly string? BaseConnection = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-        ? value
-        : null;
+    private static readonly string? BaseConnection =
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> Created = new(StringComparer.Ordinal);
 
