@@ -25,6 +25,14 @@ if (args.Length > 0 && args[0] == "storm")
     }
 }
 
+// deskpool-bench pg-update --connection CONNSTRING [--clients 1,8] [--seconds 10] [--rows 1000]
+//
+// The raw single-row UPDATE rate of a PostgreSQL server (scripts/bench-postgres.sh starts one).
+if (args.Length > 0 && args[0] == "pg-update")
+{
+    return await PostgresUpdateBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
 if (args.Length > 0 && args[0] == "import")
 {
     var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(200);

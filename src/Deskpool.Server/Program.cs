@@ -25,6 +25,7 @@ if (migrateOnly)
 }
 
 app.MapDeskpoolApi();
+app.MapDeskpoolHealth();
 await app.RunAsync();
 return 0;
 

@@ -49,7 +49,10 @@ public sealed partial class Autoscaler(
         {
             try
             {
-                return await EvaluateOnceAsync(poolId, trigger, cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var created = await EvaluateOnceAsync(poolId, trigger, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return created;
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
@@ -92,7 +95,11 @@ public sealed partial class Autoscaler(
         {
             try
             {
-                return await CreateForUserAsync(pool, policy, user, cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await LockProjectAsync(pool.ProjectId, cancellationToken);
+                var answer = await CreateForUserAsync(pool, policy, user, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return answer;
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
@@ -232,6 +239,7 @@ public sealed partial class Autoscaler(
             return 0;
         }
 
+        await LockProjectAsync(pool.ProjectId, cancellationToken);
         var scaling = await ScalingOfAsync(pool.Id, pool.ProjectId, cancellationToken);
         var counts = await CountAsync(pool, cancellationToken);
         var now = time.GetUtcNow();
@@ -505,6 +513,14 @@ public sealed partial class Autoscaler(
 
         return scaling;
     }
+
+    /// <summary>
+    /// Takes the project's row lock (as purchases do) for the rest of the transaction, so that
+    /// desktops made by scalers and purchases of one project are counted against its quota in turn.
+    /// </summary>
+    private Task LockProjectAsync(string projectId, CancellationToken cancellationToken) =>
+        db.Projects.Where(p => p.Id == projectId).ExecuteUpdateAsync(
+            set => set.SetProperty(p => p.DesktopQuota, p => p.DesktopQuota), cancellationToken);
 
     private TimeSpan Backoff(int failures) => _options.ScaleBackoff * Math.Pow(2, Math.Min(failures - 1, 8));
 

@@ -6,6 +6,9 @@ namespace Deskpool.Core.Jobs;
 /// </summary>
 public sealed class Job
 {
+    /// <summary>The longest failure summary kept; the database column holds no more.</summary>
+    public const int MaxFailReasonLength = 4000;
+
     public required string Id { get; init; }
 
     public required string ProjectId { get; init; }

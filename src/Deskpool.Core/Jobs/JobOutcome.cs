@@ -34,6 +34,13 @@ public static class JobOutcome
             reason.Append($"; and {failed.Count - MaxCausesInSummary} more (see sub-jobs)");
         }
 
+        // Each cause may be long (a driver's message); the column is bounded on every database.
+        if (reason.Length > Job.MaxFailReasonLength)
+        {
+            reason.Length = Job.MaxFailReasonLength - 1;
+            reason.Append('…');
+        }
+
         job.Status = JobStatus.Fail;
         job.ErrorCode = failed[0].ErrorCode;
         job.FailReason = reason.ToString();

@@ -87,7 +87,9 @@ public sealed partial class JobRunner(
         }
 
         // The lease condition is checked again inside the UPDATE, so of two nodes racing for a
-        // row only one changes it; each then reads back just the rows carrying its own token.
+        // row only one changes it (SQLite lets one writer in at a time; on PostgreSQL the second
+        // waits for the first to commit, then finds the lease taken); each then reads back just
+        // the rows carrying its own token.
         var leaseUntil = now + _options.LeaseDuration;
         await db.SubJobs
             .Where(s => candidates.Contains(s.Id)
@@ -391,9 +393,11 @@ public sealed partial class JobRunner(
                 await db.SaveChangesAsync(cancellationToken);
                 Log.JobEnded(logger, job.Id, job.JobType, job.Status, job.SucceededCount, job.FailedCount);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateException)
             {
-                // Another node settled the same job or changed the pool at the same time; next round re-reads.
+                // Another node settled the same job, changed the pool or queued the same login mail at
+                // the same time (a concurrency check or a unique index refused the save, which changed
+                // nothing); the next round reads again.
                 db.ChangeTracker.Clear();
             }
         }

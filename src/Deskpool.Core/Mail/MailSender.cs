@@ -152,11 +152,12 @@ public sealed partial class MailSender(
             return new Claim(token, []);
         }
 
-        // The status is checked again inside the UPDATE, so of two nodes racing for a mail only
-        // one changes it; each then reads back just the mails carrying its own token.
+        // The conditions are checked again inside the UPDATE, so of two nodes racing for a mail only
+        // one changes it (on PostgreSQL the second waits for the first to commit, then finds the row
+        // no longer queued); each then reads back just the mails carrying its own token.
         var leaseUntil = now + _options.LeaseDuration;
         await db.MailMessages
-            .Where(m => candidates.Contains(m.Id) && m.Status == MailStatus.Queued)
+            .Where(m => candidates.Contains(m.Id) && m.Status == MailStatus.Queued && m.NextAttemptAt <= now)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(m => m.Status, MailStatus.Sending)
                 .SetProperty(m => m.LeaseOwner, node.Id)

@@ -92,7 +92,11 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.ToTable("jobs");
         builder.Property(j => j.Id).HasMaxLength(64);
         builder.Property(j => j.JobType).HasMaxLength(55);
-        builder.Property(j => j.FailReason).HasMaxLength(4000);
+        builder.Property(j => j.FailReason).HasMaxLength(Job.MaxFailReasonLength);
+
+        // Settling a job is conditional on the status it was read with, so of two nodes that
+        // settle the same job at once exactly one saves, and the other's save changes nothing.
+        builder.Property(j => j.Status).IsConcurrencyToken();
         builder.HasIndex(j => new { j.ProjectId, j.CreatedAt });
         builder.HasIndex(j => j.Status);
         builder.HasMany(j => j.SubJobs).WithOne().HasForeignKey(s => s.JobId);

@@ -41,7 +41,7 @@ public sealed class PoolService(
         }
 
         var spec = checkedRequest.Value;
-        return await SaveWithRetryAsync(async () =>
+        return await SaveWithRetryAsync(projectId, async () =>
         {
             if (await db.Pools.AnyAsync(p => p.ProjectId == projectId && p.Name == spec.Name, cancellationToken))
             {
@@ -96,7 +96,7 @@ public sealed class PoolService(
             return ServiceNotAuthorized(projectId);
         }
 
-        return await SaveWithRetryAsync(async () =>
+        return await SaveWithRetryAsync(projectId, async () =>
         {
             var pool = await FindAsync(projectId, poolId, cancellationToken);
             if (pool is null)
@@ -473,7 +473,7 @@ public sealed class PoolService(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        if (open)
+        if (open && db.Database.CurrentTransaction is null)
         {
             signal.Notify();
         }
@@ -481,13 +481,30 @@ public sealed class PoolService(
         return job;
     }
 
-    private async Task<Outcome<Job>> SaveWithRetryAsync(Func<Task<Outcome<Job>>> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a purchase (a new pool, or more desktops for one) as one transaction that first locks the
+    /// project's row, then counts the quota, plans and saves. Purchases of one project thus take
+    /// turns, on any number of nodes: on PostgreSQL the row lock holds a second purchase until the
+    /// first commits, so it counts the first one's desktops; SQLite lets one writer in at a time.
+    /// </summary>
+    private async Task<Outcome<Job>> SaveWithRetryAsync(
+        string projectId, Func<Task<Outcome<Job>>> attempt, CancellationToken cancellationToken)
     {
         for (var tries = 1; ; tries++)
         {
             try
             {
-                return await attempt();
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.Projects.Where(p => p.Id == projectId).ExecuteUpdateAsync(
+                    set => set.SetProperty(p => p.DesktopQuota, p => p.DesktopQuota), cancellationToken);
+                var outcome = await attempt();
+                if (outcome.Succeeded)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    signal.Notify();
+                }
+
+                return outcome;
             }
             catch (DbUpdateException) when (tries < MaxSaveAttempts)
             {

@@ -10,6 +10,7 @@ using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Users;
+using Deskpool.Data.Postgres;
 using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Libvirt;
 using Deskpool.Drivers.Simulated;
@@ -23,6 +24,9 @@ namespace Deskpool.Server.Hosting;
 /// <summary>Puts the server together: configuration, the core, a database provider, drivers and workers.</summary>
 internal static class DeskpoolHosting
 {
+    /// <summary>Node names are stored with leases and price lists, in columns of 128 characters.</summary>
+    private const int MaxNodeIdLength = 64;
+
     public static WebApplicationBuilder AddDeskpool(this WebApplicationBuilder builder)
     {
         // Everything below reads configuration lazily, through options, so that hosts and tests
@@ -77,10 +81,20 @@ internal static class DeskpoolHosting
                 : ActivatorUtilities.CreateInstance<SmtpMailTransport>(sp));
         services.AddSingleton<MailSender>();
 
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.AddDbContext<DeskpoolDbContext>((sp, options) =>
         {
             var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
-            SqliteDatabase.Configure(options, Path.Combine(deskpool.DataDirectory, deskpool.DatabaseFile));
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            switch (database.Provider)
+            {
+                case DatabaseProvider.Postgres:
+                    PostgresDatabase.Configure(options, database.ConnectionString ?? "");
+                    break;
+                default:
+                    SqliteDatabase.Configure(options, Path.Combine(deskpool.DataDirectory, deskpool.DatabaseFile));
+                    break;
+            }
 
             // A refused save (a unique index or a version check saying "someone else was first") is
             // how Deskpool detects races, and the code that catches it decides what to say; EF Core
@@ -135,6 +149,7 @@ internal static class DeskpoolHosting
         services.AddHostedService<ScalerWorker>();
 
         services.AddDeskpoolApi();
+        services.AddDeskpoolHealth();
         return builder;
     }
 
@@ -149,6 +164,24 @@ internal static class DeskpoolHosting
     /// <summary>Checks the schema and seeds projects before the server takes requests.</summary>
     public static async Task<bool> PrepareAsync(this WebApplication app, bool migrate)
     {
+        var node = app.Services.GetRequiredService<NodeIdentity>();
+        if (node.Id.Length is 0 or > MaxNodeIdLength)
+        {
+            await Console.Error.WriteLineAsync(
+                $"deskpool-server: Deskpool:NodeId must be 1 to {MaxNodeIdLength} characters " +
+                "(it names this node in leases).");
+            return false;
+        }
+
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            await Console.Error.WriteLineAsync(
+                "deskpool-server: Deskpool:Database:Provider is Postgres but Deskpool:Database:ConnectionString " +
+                "is empty; set it to an Npgsql connection string (Host=...;Database=...;Username=...).");
+            return false;
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
         var problem = await DatabaseStartup.CheckOrCreateAsync(db, migrate, CancellationToken.None);

@@ -43,6 +43,18 @@ public sealed class PoolQuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentPurchases_TogetherNeverPassTheQuota()
+    {
+        var replies = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+            Client.PostJsonAsync(Wire.Path("desktop-pools"), Wire.PoolRequest($"racer-{i}", 2))));
+
+        var accepted = replies.Count(r => r.Response.IsSuccessStatusCode);
+        Assert.Equal(Quota / 2, accepted);
+        Assert.All(replies.Where(r => !r.Response.IsSuccessStatusCode), r => r.AssertInvalid("WKS.0008", "size"));
+        Assert.Equal(accepted * 2, await UsedAsync());
+    }
+
+    [Fact]
     public async Task Expand_BeyondTheQuota_IsRefusedNamingSize()
     {
         await Client.WaitForJobAsync(await Client.CreatePoolAsync(Wire.PoolRequest("grower", Quota - 1)));

@@ -170,6 +170,22 @@ public sealed class JobOutcomeTests
         Assert.EndsWith("and 3 more (see sub-jobs)", job.FailReason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Settle_LongCauses_SummaryFitsTheColumn()
+    {
+        var job = Job(Enumerable.Repeat(SubJobStatus.Failed, 8).ToArray());
+        foreach (var subJob in job.SubJobs)
+        {
+            subJob.FailReason = new string('x', 999) + "…";
+        }
+
+        JobOutcome.Settle(job, Now);
+
+        Assert.Equal(Deskpool.Core.Jobs.Job.MaxFailReasonLength, job.FailReason!.Length);
+        Assert.StartsWith("8 of 8 desktop(s) failed: PC-0: xxx", job.FailReason, StringComparison.Ordinal);
+        Assert.EndsWith("…", job.FailReason, StringComparison.Ordinal);
+    }
+
     private static Job Job(params SubJobStatus[] statuses)
     {
         var job = new Job { Id = "j", ProjectId = "p", JobType = JobTypes.CreateDesktopPool, SubJobsTotal = statuses.Length };

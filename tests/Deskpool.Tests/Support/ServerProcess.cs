@@ -27,8 +27,57 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort();
+        var process = Process.Start(StartInfo(dataDirectory, settings, port, ""))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// Runs <c>deskpool-server</c> with <paramref name="arguments"/> (say, <c>migrate</c>) or without, stops it
+    /// if it is still running after <paramref name="timeout"/>, and returns its exit code and what it printed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string?> settings, string arguments, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(dataDirectory, settings, FreePort(), arguments))!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            lock (output)
+            {
+                Assert.Fail($"deskpool-server {arguments} did not exit within {timeout}: {output}");
+            }
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(
+        string dataDirectory, IReadOnlyDictionary<string, string?> settings, int port, string arguments)
+    {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "deskpool-server.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{serverDll}\"")
+        var start = new ProcessStartInfo("dotnet", $"\"{serverDll}\" {arguments}")
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
@@ -41,15 +90,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await server.WaitUntilServingAsync();
-        return server;
+        return start;
     }
 
     /// <summary>Ends the process the hard way: no shutdown hooks, no flushing, as in a crash.</summary>

@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Deskpool.Tests.Support;
 
 /// <summary>
-/// A real Deskpool server (the whole HTTP pipeline, real SQLite file, real workers, the
+/// A real Deskpool server (the whole HTTP pipeline, a real database - a SQLite file, or a fresh
+/// PostgreSQL database when <see cref="TestDatabase"/> says so - real workers, the
 /// simulated driver at zero latency) in a fresh data folder. Two projects are seeded:
 /// <see cref="ProjectA"/> (service authorised) and <see cref="ProjectB"/> (not authorised).
 /// </summary>
@@ -89,6 +90,11 @@ public sealed class TestServer : IAsyncDisposable
             ["Deskpool:Jobs:PollInterval"] = "00:00:00.050",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in TestDatabase.SettingsFor(dataDirectory))
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in extra)
         {
             settings[key] = value;
@@ -115,6 +121,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         Client.Dispose();
         await _factory.DisposeAsync();
+        TestDatabase.Release(DataDirectory);
     }
 }
 
