@@ -5,7 +5,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Deskpool.Bench;
 
@@ -20,12 +22,57 @@ namespace Deskpool.Bench;
 /// </summary>
 internal static class LoginStormBenchmark
 {
-    public static async Task<int> RunAsync(int users, int concurrency, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        int users, int concurrency, string? postgres, int nodeCount, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot.Find();
         var serverDll = await ProvisionBenchmark.BuildServerAsync(root, cancellationToken);
         var facts = await MachineFacts.ReadAsync(root, cancellationToken);
-        await using var server = await ServerProcess.StartAsync(serverDll, users + 100, cancellationToken);
+        var shared = Path.Combine(Path.GetTempPath(), "deskpool-bench", "shared-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(shared);
+        var nodes = new List<ServerProcess>();
+        for (var n = 0; n < nodeCount; n++)
+        {
+            var extra = new Dictionary<string, string> { ["Deskpool__NodeId"] = $"bench-node-{n}" };
+            if (postgres is not null)
+            {
+                extra["Deskpool__Database__Provider"] = "Postgres";
+                extra["Deskpool__Database__ConnectionString"] = postgres;
+                extra["Deskpool__Drivers__Simulated__StatePath"] = Path.Combine(shared, "simulated-hypervisor.db");
+            }
+
+            nodes.Add(await ServerProcess.StartAsync(serverDll, users + 100, cancellationToken, extra));
+        }
+
+        try
+        {
+            return await RunOnNodesAsync(users, concurrency, postgres, nodes, shared, facts, cancellationToken);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
+    private static async Task<int> RunOnNodesAsync(
+        int users,
+        int concurrency,
+        string? postgres,
+        List<ServerProcess> nodes,
+        string shared,
+        MachineFacts facts,
+        CancellationToken cancellationToken)
+    {
+        var server = nodes[0];
+        var database = new Database(postgres, server.DataDirectory);
+        var hypervisorFile = postgres is null
+            ? Path.Combine(server.DataDirectory, "simulated-hypervisor.db")
+            : Path.Combine(shared, "simulated-hypervisor.db");
         using var admin = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         admin.DefaultRequestHeaders.Add("X-Auth-Token", ServerProcess.AdminToken);
 
@@ -35,18 +82,18 @@ internal static class LoginStormBenchmark
         Console.WriteLine("Measuring real sign-ins...");
         var signInRate = await SignInRateAsync(admin, server, 20, cancellationToken);
         Console.WriteLine($"Seeding {users} users with sign-ins...");
-        var tokens = Seed(server, groupId, users);
+        var tokens = Seed(database, groupId, users);
 
-        Console.WriteLine($"Storm: {users} connects, {concurrency} in flight...");
-        var (elapsed, latencies, desktops, failures) = await StormAsync(server, poolId, tokens, concurrency, cancellationToken);
-        var doubles = CountDoubleAssignments(server, desktops);
+        Console.WriteLine($"Storm: {users} connects over {nodes.Count} node(s), {concurrency} in flight...");
+        var (elapsed, latencies, desktops, failures) = await StormAsync(nodes, poolId, tokens, concurrency, cancellationToken);
+        var doubles = CountDoubleAssignments(database, desktops);
         Console.WriteLine("Scaler reaction...");
-        var reactions = await ScalerReactionAsync(admin, server, groupId, tokens, cancellationToken);
+        var reactions = await ScalerReactionAsync(admin, server, hypervisorFile, groupId, tokens, cancellationToken);
 
         latencies.Sort();
         Console.WriteLine($"""
 
-            ## Login storm: {users} users, {users} idle desktops, SQLite
+            ## Login storm: {users} users, {users} idle desktops, {(postgres is null ? "SQLite" : "PostgreSQL")}, {nodes.Count} node(s)
 
             {facts.Date:yyyy-MM-dd}, {facts.Cores} cores ({facts.CpuModel}), {facts.MemoryGiB:0.0} GiB, {facts.Runtime}, commit {facts.Commit}.
             Client and server on one machine, loopback HTTP/1.1, {concurrency} connects in flight.
@@ -141,41 +188,40 @@ internal static class LoginStormBenchmark
     }
 
     /// <summary>Copies the template user N times, puts them in the group and gives each a sign-in token.</summary>
-    private static List<string> Seed(ServerProcess server, string groupId, int users)
+    private static List<string> Seed(Database database, string groupId, int users)
     {
-        using var connection = Open(server);
+        using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var tokens = new List<string>(users);
-        using var user = connection.CreateCommand();
-        user.CommandText = """
-            INSERT INTO users (Id, ProjectId, UserName, UserNameKey, ActiveType, EnableChangePassword,
-                NextLoginChangePassword, PasswordNeverExpired, Disabled, Locked, FailedSignIns, ActivatedAt,
-                PasswordHash, EnterpriseProjectId, CreatedAt, Version)
-            SELECT $id, ProjectId, $name, $key, ActiveType, 1, 0, 0, 0, 0, 0, $now, PasswordHash, '0', $now, 0
-            FROM users WHERE UserNameKey = 'TEMPLATE'
-            """;
-        using var member = connection.CreateCommand();
-        member.CommandText = "INSERT INTO group_memberships (GroupId, UserId, CreatedAt) VALUES ($group, $id, $now)";
-        using var session = connection.CreateCommand();
-        session.CommandText = """
-            INSERT INTO end_user_sessions (Id, TokenDigest, ProjectId, UserId, CreatedAt, ExpiresAt)
-            VALUES ($sid, $digest, $project, $id, $now, $expires)
-            """;
+        using var user = Command(connection, transaction, """
+            INSERT INTO users ("Id", "ProjectId", "UserName", "UserNameKey", "ActiveType", "EnableChangePassword",
+                "NextLoginChangePassword", "PasswordNeverExpired", "Disabled", "Locked", "FailedSignIns", "ActivatedAt",
+                "PasswordHash", "EnterpriseProjectId", "CreatedAt", "Version")
+            SELECT @id, "ProjectId", @name, @key, "ActiveType", TRUE, FALSE, FALSE, FALSE, FALSE, 0, @now,
+                "PasswordHash", '0', @now, 0
+            FROM users WHERE "UserNameKey" = 'TEMPLATE'
+            """);
+        using var member = Command(connection, transaction,
+            "INSERT INTO group_memberships (\"GroupId\", \"UserId\", \"CreatedAt\") VALUES (@group, @id, @now)");
+        using var session = Command(connection, transaction, """
+            INSERT INTO end_user_sessions ("Id", "TokenDigest", "ProjectId", "UserId", "CreatedAt", "ExpiresAt")
+            VALUES (@sid, @digest, @project, @id, @now, @expires)
+            """);
         for (var i = 0; i < users; i++)
         {
             var id = Guid.NewGuid().ToString("N");
             var token = $"dkp_storm_{i}_{Guid.NewGuid():N}";
             tokens.Add(token);
-            Run(user, ("$id", id), ("$name", $"storm{i}"), ("$key", $"STORM{i}"), ("$now", now));
-            Run(member, ("$group", groupId), ("$id", id), ("$now", now));
-            Run(session, ("$sid", Guid.NewGuid().ToString()), ("$digest", Digest(token)), ("$project", ServerProcess.ProjectId),
-                ("$id", id), ("$now", now), ("$expires", now + 3_600_000));
+            Run(user, ("@id", id), ("@name", $"storm{i}"), ("@key", $"STORM{i}"), ("@now", now));
+            Run(member, ("@group", groupId), ("@id", id), ("@now", now));
+            Run(session, ("@sid", Guid.NewGuid().ToString()), ("@digest", Digest(token)), ("@project", ServerProcess.ProjectId),
+                ("@id", id), ("@now", now), ("@expires", now + 3_600_000));
         }
 
         transaction.Commit();
-        using var check = connection.CreateCommand();
-        check.CommandText = "SELECT COUNT(*) FROM end_user_sessions s JOIN users u ON s.UserId = u.Id";
+        using var check = Command(connection, null,
+            "SELECT COUNT(*) FROM end_user_sessions s JOIN users u ON s.\"UserId\" = u.\"Id\"");
         var seeded = Convert.ToInt32(check.ExecuteScalar(), CultureInfo.InvariantCulture);
         if (seeded < users)
         {
@@ -186,10 +232,11 @@ internal static class LoginStormBenchmark
     }
 
     private static async Task<(TimeSpan Elapsed, List<double> Latencies, Dictionary<string, string> Desktops, int Failures)> StormAsync(
-        ServerProcess server, string poolId, List<string> tokens, int concurrency, CancellationToken cancellationToken)
+        List<ServerProcess> nodes, string poolId, List<string> tokens, int concurrency, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency };
-        using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(2) };
+        var next = 0;
         var latencies = new List<double>(tokens.Count);
         var desktops = new Dictionary<string, string>();
         var failures = 0;
@@ -200,7 +247,8 @@ internal static class LoginStormBenchmark
             await gate.WaitAsync(cancellationToken);
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/end-user/pools/{poolId}/connect");
+                var node = nodes[Interlocked.Increment(ref next) % nodes.Count];
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, $"/v2/end-user/pools/{poolId}/connect"));
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                 var started = Stopwatch.GetTimestamp();
                 using var response = await client.SendAsync(request, cancellationToken);
@@ -232,12 +280,13 @@ internal static class LoginStormBenchmark
     }
 
     /// <summary>Desktops handed to more than one user, by the answers and by the database.</summary>
-    private static int CountDoubleAssignments(ServerProcess server, Dictionary<string, string> desktops)
+    private static int CountDoubleAssignments(Database database, Dictionary<string, string> desktops)
     {
         var byAnswers = desktops.Values.GroupBy(d => d).Count(g => g.Count() > 1);
-        using var connection = Open(server);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) - COUNT(DISTINCT DesktopId) + COUNT(*) - COUNT(DISTINCT PoolId || UserId) FROM bindings";
+        using var connection = database.Open();
+        using var command = Command(connection, null, """
+            SELECT COUNT(*) - COUNT(DISTINCT "DesktopId") + COUNT(*) - COUNT(DISTINCT "PoolId" || "UserId") FROM bindings
+            """);
         var byDatabase = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         return byAnswers + byDatabase;
     }
@@ -247,7 +296,8 @@ internal static class LoginStormBenchmark
     /// the time from sending the connect to the moment the driver records the new machine.
     /// </summary>
     private static async Task<List<double>> ScalerReactionAsync(
-        HttpClient admin, ServerProcess server, string groupId, List<string> tokens, CancellationToken cancellationToken)
+        HttpClient admin, ServerProcess server, string hypervisorFile, string groupId, List<string> tokens,
+        CancellationToken cancellationToken)
     {
         var poolId = await BuyPoolAsync(admin, "react", 5,
             new { autoscale_type = "AUTO_CREATED", min_idle = 5, once_auto_created = 1, max_auto_created = 20 }, cancellationToken);
@@ -256,7 +306,7 @@ internal static class LoginStormBenchmark
         var reactions = new List<double>();
         for (var i = 0; i < 10; i++)
         {
-            var before = Machines(server);
+            var before = Machines(hypervisorFile);
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/end-user/pools/{poolId}/connect");
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens[i]);
             var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -265,7 +315,7 @@ internal static class LoginStormBenchmark
             long? created = null;
             while (created is null && DateTime.UtcNow < deadline)
             {
-                created = NewestMachineAfter(server, before);
+                created = NewestMachineAfter(hypervisorFile, before);
                 await Task.Delay(5, cancellationToken);
             }
 
@@ -276,28 +326,22 @@ internal static class LoginStormBenchmark
         return reactions;
     }
 
-    private static long Machines(ServerProcess server)
+    private static long Machines(string hypervisorFile)
     {
-        using var connection = OpenHypervisor(server);
+        using var connection = OpenFile(hypervisorFile);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(MAX(created_at), 0) FROM machines";
         return (long)command.ExecuteScalar()!;
     }
 
-    private static long? NewestMachineAfter(ServerProcess server, long after)
+    private static long? NewestMachineAfter(string hypervisorFile, long after)
     {
-        using var connection = OpenHypervisor(server);
+        using var connection = OpenFile(hypervisorFile);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(created_at) FROM machines WHERE created_at > $after";
         command.Parameters.AddWithValue("$after", after);
         return command.ExecuteScalar() is long at ? at : null;
     }
-
-    private static SqliteConnection Open(ServerProcess server) =>
-        OpenFile(Path.Combine(server.DataDirectory, "deskpool.db"));
-
-    private static SqliteConnection OpenHypervisor(ServerProcess server) =>
-        OpenFile(Path.Combine(server.DataDirectory, "simulated-hypervisor.db"));
 
     private static SqliteConnection OpenFile(string path)
     {
@@ -306,15 +350,42 @@ internal static class LoginStormBenchmark
         return connection;
     }
 
-    private static void Run(SqliteCommand command, params (string Name, object Value)[] parameters)
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static void Run(DbCommand command, params (string Name, object Value)[] parameters)
     {
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
         }
 
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The server's database: its SQLite file, or the PostgreSQL database all nodes share.</summary>
+    private sealed class Database(string? postgres, string dataDirectory)
+    {
+        public DbConnection Open()
+        {
+            if (postgres is null)
+            {
+                return OpenFile(Path.Combine(dataDirectory, "deskpool.db"));
+            }
+
+            var connection = new NpgsqlConnection(postgres);
+            connection.Open();
+            return connection;
+        }
     }
 
     private static string Digest(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

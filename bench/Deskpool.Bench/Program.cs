@@ -7,7 +7,7 @@ using Deskpool.Bench;
 // deskpool-bench import [--rows N] [--samples S]
 //
 // Times the .xlsx import preview of N rows (default 200) against a warm server process.
-// deskpool-bench storm [--users N] [--concurrency C]
+// deskpool-bench storm [--users N] [--concurrency C] [--postgres CONNSTRING] [--nodes K]
 //
 // The login storm: N users connect at once to a dynamic pool of N idle desktops; then the scaler's reaction time.
 if (args.Length > 0 && args[0] == "storm")
@@ -16,7 +16,15 @@ if (args.Length > 0 && args[0] == "storm")
     var concurrency = args.SkipWhile(a => a != "--concurrency").Skip(1).Select(int.Parse).FirstOrDefault(64);
     try
     {
-        return await LoginStormBenchmark.RunAsync(users, concurrency, CancellationToken.None);
+        var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
+        var nodes = args.SkipWhile(a => a != "--nodes").Skip(1).Select(int.Parse).FirstOrDefault(1);
+        if (nodes > 1 && postgres is null)
+        {
+            Console.Error.WriteLine("deskpool-bench: several nodes share one PostgreSQL database; pass --postgres too.");
+            return 2;
+        }
+
+        return await LoginStormBenchmark.RunAsync(users, concurrency, postgres, nodes, CancellationToken.None);
     }
     catch (BenchmarkFailedException ex)
     {

@@ -39,7 +39,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server and returns once it answers an authenticated request.</summary>
     public static async Task<ServerProcess> StartAsync(
-        string serverDll, int desktopQuota, CancellationToken cancellationToken)
+        string serverDll, int desktopQuota, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "deskpool-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -60,6 +61,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         foreach (var (key, value) in Settings(dataDirectory, baseAddress, desktopQuota))
+        {
+            start.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
