@@ -24,6 +24,7 @@ if (migrateOnly)
     return 0;
 }
 
+app.MapDeskpoolOperations();
 app.MapDeskpoolApi();
 await app.RunAsync();
 return 0;
