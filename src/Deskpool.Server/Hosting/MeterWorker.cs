@@ -71,10 +71,10 @@ internal sealed partial class MeterWorker(
         }
     }
 
-    [LoggerMessage(EventId = 4200, Level = LogLevel.Error, Message = "A metering round failed; retrying after the interval")]
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Error, Message = "A metering round failed; retrying after the interval")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Error,
         Message = "The reloaded price configuration was not recorded; the recorded prices stay in force. {Problem}")]
     private static partial void LogPricesRefused(ILogger logger, string problem);
 }
