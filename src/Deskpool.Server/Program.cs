@@ -24,8 +24,8 @@ if (migrateOnly)
     return 0;
 }
 
+app.MapDeskpoolOperations();
 app.MapDeskpoolApi();
-app.MapDeskpoolHealth();
 await app.RunAsync();
 return 0;
 

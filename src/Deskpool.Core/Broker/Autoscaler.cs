@@ -1,7 +1,9 @@
 using Deskpool.Core.Desktops;
+using Deskpool.Core.Events;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
+using Deskpool.Core.Telemetry;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +39,7 @@ public sealed partial class Autoscaler(
     WorkSignal work,
     Bindings bindings,
     IOptions<BrokerOptions> options,
+    DeskpoolTelemetry telemetry,
     ILogger<Autoscaler> logger)
 {
     private const int MaxAttempts = 5;
@@ -52,6 +55,7 @@ public sealed partial class Autoscaler(
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var created = await EvaluateOnceAsync(poolId, trigger, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                telemetry.ScalerDecided(trigger, created > 0);
                 return created;
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
@@ -321,6 +325,12 @@ public sealed partial class Autoscaler(
             Reason = reason,
             JobId = jobId,
         });
+        if (create > 0)
+        {
+            PoolEvents.Add(db, pool.ProjectId, pool.Id, null, PoolEventKinds.Scaled, now,
+                detail: $"{trigger}: creating {create} desktop(s): {reason}", jobId: jobId);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         if (create > 0)
         {
@@ -392,6 +402,7 @@ public sealed partial class Autoscaler(
                 await db.SaveChangesAsync(cancellationToken);
             }
 
+            telemetry.ScalerDecided("access", created: false);
             return new ScaleAnswer(refusal);
         }
 
@@ -418,7 +429,12 @@ public sealed partial class Autoscaler(
         scaling.LastReason = reason;
         scaling.Version++;
         db.ScalingDecisions.Add(Decision(planned.Value.Id));
+        PoolEvents.Add(db, pool.ProjectId, pool.Id, desktop, PoolEventKinds.Scaled, now, user.UserName,
+            $"access: {reason}", planned.Value.Id);
+        PoolEvents.Add(db, pool.ProjectId, pool.Id, desktop, PoolEventKinds.Bound, now, user.UserName,
+            "bound ahead of creation: the desktop is the user's once ready");
         await db.SaveChangesAsync(cancellationToken);
+        telemetry.ScalerDecided("access", created: true);
         Log.Created(logger, 1, pool.Name, reason);
         work.Notify();
         return ScaleAnswer.Created;

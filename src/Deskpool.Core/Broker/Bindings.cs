@@ -1,4 +1,5 @@
 using Deskpool.Core.Desktops;
+using Deskpool.Core.Events;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
@@ -49,6 +50,7 @@ public sealed class Bindings(
 
         var (binding, pool) = found.Value;
         StartRetention(binding, pool, time.GetUtcNow());
+        Disconnected(binding, reason);
         return await SaveAsync(binding, cancellationToken);
     }
 
@@ -65,6 +67,7 @@ public sealed class Bindings(
         if (binding.Permanent)
         {
             StartRetention(binding, pool, time.GetUtcNow());
+            Disconnected(binding, "user logged off (static binding kept)");
             return await SaveAsync(binding, cancellationToken);
         }
 
@@ -78,7 +81,9 @@ public sealed class Bindings(
     /// image. The desktop turns idle again only once the rebuild succeeded (a failed one leaves it
     /// in error). Returns a failure when someone else changed or ended the binding first.
     /// </summary>
-    public async Task<Failure?> EndAsync(Binding binding, string reason, bool reset, CancellationToken cancellationToken)
+    public async Task<Failure?> EndAsync(
+        Binding binding, string reason, bool reset, CancellationToken cancellationToken,
+        string kind = PoolEventKinds.Unbound)
     {
         var now = time.GetUtcNow();
         var startsJob = false;
@@ -106,10 +111,16 @@ public sealed class Bindings(
             }
 
             startsJob = reset && BrokerJobs.CanReset(desktop);
+            string? jobId = null;
             if (startsJob)
             {
-                db.Jobs.Add(BrokerJobs.Reset(desktop, $"binding of {binding.UserName} ended: {reason}", now));
+                var job = BrokerJobs.Reset(desktop, $"binding of {binding.UserName} ended: {reason}", now);
+                db.Jobs.Add(job);
+                jobId = job.Id;
             }
+
+            PoolEvents.Add(db, desktop, kind, now, binding.UserName,
+                startsJob ? $"{reason}; the desktop is being reset" : reason, jobId);
 
             db.Entry(binding).State = EntityState.Detached;
             await db.SaveChangesAsync(cancellationToken);
@@ -187,6 +198,7 @@ public sealed class Bindings(
             BoundAt = time.GetUtcNow(),
         };
         db.Bindings.Add(binding);
+        PoolEvents.Add(db, desktop, PoolEventKinds.Bound, binding.BoundAt, user.UserName, "assigned by an administrator");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -282,6 +294,7 @@ public sealed class Bindings(
                 break;
             case Disconnect:
                 StartRetention(binding, await PoolOfAsync(binding, cancellationToken), now);
+                Disconnected(binding, "the desktop's agent reported a disconnect");
                 break;
             case Logoff when !binding.Permanent:
                 return await EndAsync(binding, "user logged off", reset: binding.Used, cancellationToken) is { } ended
@@ -289,6 +302,7 @@ public sealed class Bindings(
                     : binding;
             case Logoff:
                 StartRetention(binding, await PoolOfAsync(binding, cancellationToken), now);
+                Disconnected(binding, "the desktop's agent reported a log-off (static binding kept)");
                 break;
         }
 
@@ -314,6 +328,15 @@ public sealed class Bindings(
             : null;
         binding.Version++;
     }
+
+    /// <summary>Records a disconnect, with when the binding will be released if it will.</summary>
+    internal void Disconnected(Binding binding, string reason) =>
+        AddDisconnected(db, binding, reason);
+
+    internal static void AddDisconnected(DeskpoolDbContext db, Binding binding, string reason) =>
+        PoolEvents.Add(db, binding.ProjectId, binding.PoolId, binding.DesktopId, PoolEventKinds.Disconnected,
+            binding.DisconnectedAt!.Value, binding.UserName,
+            binding.ReleaseAt is { } release ? $"{reason}; released at {release:u} unless the user returns" : reason);
 
     /// <summary>How long a binding made ahead of the user's first connect waits for them.</summary>
     internal TimeSpan UnclaimedHold(Pool pool) => pool.DisconnectedRetentionPeriod is { } minutes

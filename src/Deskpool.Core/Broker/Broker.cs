@@ -1,9 +1,11 @@
 using System.Threading.Channels;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Desktops;
+using Deskpool.Core.Events;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
+using Deskpool.Core.Telemetry;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +43,7 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly WorkSignal _work;
     private readonly BrokerOptions _options;
     private readonly ILogger<Broker> _logger;
+    private readonly DeskpoolTelemetry _telemetry;
     private readonly Channel<ClaimRequest> _claims = Channel.CreateUnbounded<ClaimRequest>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -53,8 +56,10 @@ public sealed partial class Broker : IAsyncDisposable
         BrokerSignal signal,
         WorkSignal work,
         IOptions<BrokerOptions> options,
+        DeskpoolTelemetry telemetry,
         ILogger<Broker> logger)
     {
+        _telemetry = telemetry;
         _scopes = scopes;
         _drivers = drivers;
         _time = time;
@@ -91,6 +96,19 @@ public sealed partial class Broker : IAsyncDisposable
     /// the desktop runs, or "being prepared" with when to ask again.
     /// </summary>
     public async Task<Outcome<ConnectResult>> ConnectAsync(EndUser user, string poolId, CancellationToken cancellationToken)
+    {
+        using var activity = DeskpoolTelemetry.Activities.StartActivity("broker connect");
+        activity?.SetTag("deskpool.pool_id", poolId);
+        var started = _time.GetTimestamp();
+        var outcome = await ConnectOnceAsync(user, poolId, cancellationToken);
+        var answer = !outcome.Succeeded ? "refused" : outcome.Value.Ready ? "ready" : "preparing";
+        activity?.SetTag("deskpool.outcome", answer);
+        _telemetry.Connected(_time.GetElapsedTime(started), answer);
+        return outcome;
+    }
+
+    private async Task<Outcome<ConnectResult>> ConnectOnceAsync(
+        EndUser user, string poolId, CancellationToken cancellationToken)
     {
         var pool = await UsablePoolAsync(user, poolId, cancellationToken);
         if (!pool.Succeeded)
@@ -334,6 +352,7 @@ public sealed partial class Broker : IAsyncDisposable
     {
         if (desktop.State == DesktopState.Running)
         {
+            PoolEvents.Add(db, desktop, PoolEventKinds.Connected, now, binding.UserName, "user connected again");
             return Connect(binding, desktop, now, newlyBound: false);
         }
 
@@ -367,6 +386,7 @@ public sealed partial class Broker : IAsyncDisposable
             BoundAt = now,
         };
         db.Bindings.Add(binding);
+        PoolEvents.Add(db, desktop, PoolEventKinds.Bound, now, binding.UserName, "user connected; an idle desktop was bound");
         return Connect(binding, desktop, now, newlyBound: true);
     }
 

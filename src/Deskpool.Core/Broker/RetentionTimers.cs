@@ -1,4 +1,6 @@
+using Deskpool.Core.Events;
 using Deskpool.Core.Persistence;
+using Deskpool.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,7 @@ public sealed partial class RetentionTimers(
     Bindings bindings,
     TimeProvider time,
     IOptions<BrokerOptions> options,
+    DeskpoolTelemetry telemetry,
     ILogger<RetentionTimers> logger)
 {
     private const int Batch = 100;
@@ -35,10 +38,13 @@ public sealed partial class RetentionTimers(
         foreach (var binding in due)
         {
             var reason = binding.Used ? "retention period expired" : "the user never connected";
-            if (await bindings.EndAsync(binding, reason, reset: binding.Used, cancellationToken) is null)
+            var lag = now - binding.ReleaseAt!.Value;
+            if (await bindings.EndAsync(
+                    binding, reason, reset: binding.Used, cancellationToken, PoolEventKinds.RetentionExpired) is null)
             {
                 ended++;
-                Log.Released(logger, binding.UserName, binding.DesktopId, reason, now - binding.ReleaseAt!.Value);
+                telemetry.TimerFired(lag);
+                Log.Released(logger, binding.UserName, binding.DesktopId, reason, lag);
             }
 
             db.ChangeTracker.Clear();
@@ -63,6 +69,7 @@ public sealed partial class RetentionTimers(
         {
             var pool = await db.Pools.IgnoreQueryFilters().AsNoTracking().FirstAsync(p => p.Id == binding.PoolId, cancellationToken);
             Bindings.StartRetention(binding, pool, binding.AgentSeenAt!.Value + options.Value.AgentSilenceLimit);
+            Bindings.AddDisconnected(db, binding, "the desktop's agent fell silent");
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -35,6 +35,12 @@ public sealed class Job
 
     public string? FailReason { get; set; }
 
+    /// <summary>
+    /// The W3C trace parent of the request that created the job, if it was traced; the worker's
+    /// activity links to it, so one trace leads from the request to the driver calls.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     public List<SubJob> SubJobs { get; init; } = [];
 }
 

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Deskpool.Core.Compute;
 using Deskpool.Core.Desktops;
+using Deskpool.Core.Events;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
+using Deskpool.Core.Telemetry;
 using Deskpool.Core.Users;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +29,7 @@ public sealed partial class JobRunner(
     TimeProvider time,
     NodeIdentity node,
     IOptions<JobRunnerOptions> options,
+    DeskpoolTelemetry telemetry,
     ILogger<JobRunner> logger)
 {
     private readonly JobRunnerOptions _options = options.Value;
@@ -83,7 +87,8 @@ public sealed partial class JobRunner(
             .ToListAsync(cancellationToken);
         if (candidates.Count == 0)
         {
-            return new Claim(token, now, [], new Dictionary<string, Desktop>(), new Dictionary<string, Pool>());
+            return new Claim(token, now, [], new Dictionary<string, Desktop>(), new Dictionary<string, Pool>(),
+                new Dictionary<string, string?>());
         }
 
         // The lease condition is checked again inside the UPDATE, so of two nodes racing for a
@@ -104,6 +109,8 @@ public sealed partial class JobRunner(
 
         var claimed = await db.SubJobs.AsNoTracking().Where(s => s.ClaimToken == token).ToListAsync(cancellationToken);
         var jobIds = claimed.Select(s => s.JobId).Distinct().ToList();
+        var traceParents = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id))
+            .ToDictionaryAsync(j => j.Id, j => j.TraceParent, cancellationToken);
         await db.Jobs
             .Where(j => jobIds.Contains(j.Id) && j.Status == JobStatus.Waiting)
             .ExecuteUpdateAsync(set => set
@@ -118,7 +125,7 @@ public sealed partial class JobRunner(
         var poolIds = desktops.Values.Select(d => d.PoolId).Distinct().ToList();
         var pools = await db.Pools.IgnoreQueryFilters().AsNoTracking().Where(p => poolIds.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, cancellationToken);
-        return new Claim(token, now, claimed, desktops, pools);
+        return new Claim(token, now, claimed, desktops, pools, traceParents);
     }
 
     /// <summary>
@@ -151,6 +158,30 @@ public sealed partial class JobRunner(
 
     /// <summary>Runs one step through its driver. Nothing is written here: the outcome goes to the writer.</summary>
     private async Task<StepOutcome> RunStepAsync(SubJob claimed, Claim claim, CancellationToken cancellationToken)
+    {
+        // The step's activity starts a trace of its own, linked to the request that created the job.
+        ActivityLink[]? links = claim.TraceParents.GetValueOrDefault(claimed.JobId) is { } parent
+            && ActivityContext.TryParse(parent, null, out var context) ? [new ActivityLink(context)] : null;
+        using var activity = DeskpoolTelemetry.Activities.StartActivity(
+            $"job step {claimed.Operation}", ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("deskpool.job_id", claimed.JobId);
+        activity?.SetTag("deskpool.desktop_id", claimed.DesktopId);
+        var started = time.GetTimestamp();
+        var outcome = await RunStepCoreAsync(claimed, claim, cancellationToken);
+        var result = outcome.RetryLater ? "retry" : outcome.ErrorCode is null ? "success" : "failed";
+        activity?.SetTag("deskpool.outcome", result);
+        var operation = claimed.Operation.ToString().ToLowerInvariant();
+        telemetry.StepEnded(operation, result, time.GetElapsedTime(started));
+        if (outcome.ErrorCode is { } code)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, code);
+            telemetry.StepFailed(operation, code);
+        }
+
+        return outcome;
+    }
+
+    private async Task<StepOutcome> RunStepCoreAsync(SubJob claimed, Claim claim, CancellationToken cancellationToken)
     {
         var desktop = claim.Desktops[claimed.DesktopId];
         if (claimed.Attempts > _options.MaxAttempts)
@@ -275,6 +306,8 @@ public sealed partial class JobRunner(
                 subJob.BeginAt ??= claim.At;
                 var desktop = desktops[subJob.DesktopId];
                 Record(subJob, desktop, subJob.Operation, outcome.ErrorCode, outcome.FailReason, now);
+                PoolEvents.Add(db, desktop, EventKind(subJob.Operation, failed: outcome.ErrorCode is not null), now,
+                    detail: subJob.FailReason, jobId: subJob.JobId);
             }
         }
 
@@ -309,6 +342,9 @@ public sealed partial class JobRunner(
     private async Task ExecuteAsync(SubJob subJob, Desktop desktop, Pool pool, CancellationToken cancellationToken)
     {
         var driver = drivers.ForZone(desktop.AvailabilityZone);
+        using var activity = DeskpoolTelemetry.Activities.StartActivity($"driver {subJob.Operation}", ActivityKind.Client);
+        activity?.SetTag("deskpool.driver", driver.Name);
+        activity?.SetTag("deskpool.zone", desktop.AvailabilityZone);
         var hard = subJob.Argument == "HARD";
         switch (subJob.Operation)
         {
@@ -435,6 +471,19 @@ public sealed partial class JobRunner(
         _ => throw new InvalidOperationException($"Unknown operation {operation}."),
     };
 
+    private static string EventKind(DesktopOperation operation, bool failed) => (operation, failed) switch
+    {
+        (DesktopOperation.Reset, true) => PoolEventKinds.ResetFailed,
+        (_, true) => PoolEventKinds.Failed,
+        (DesktopOperation.Create, _) => PoolEventKinds.Created,
+        (DesktopOperation.Start, _) => PoolEventKinds.Started,
+        (DesktopOperation.Stop, _) => PoolEventKinds.Stopped,
+        (DesktopOperation.Reboot, _) => PoolEventKinds.Rebooted,
+        (DesktopOperation.Hibernate, _) => PoolEventKinds.Hibernated,
+        (DesktopOperation.Delete, _) => PoolEventKinds.Deleted,
+        _ => PoolEventKinds.Reset,
+    };
+
     private static bool NeedsReadiness(DesktopOperation operation) =>
         operation is DesktopOperation.Create or DesktopOperation.Reset;
 
@@ -447,7 +496,8 @@ public sealed partial class JobRunner(
         DateTimeOffset At,
         List<SubJob> SubJobs,
         IReadOnlyDictionary<string, Desktop> Desktops,
-        IReadOnlyDictionary<string, Pool> Pools);
+        IReadOnlyDictionary<string, Pool> Pools,
+        IReadOnlyDictionary<string, string?> TraceParents);
 
     /// <summary>How a step went: done (no error code), failed for good (error code), or to retry later.</summary>
     private sealed record StepOutcome(SubJob SubJob, string? ErrorCode, string? FailReason, bool RetryLater);

@@ -199,11 +199,11 @@ public sealed partial class MeterRollup(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Debug,
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Debug,
             Message = "Rolled up {Hours} hour(s) of usage, {From} to {To}, on node {Node}")]
         public static partial void RolledUp(ILogger logger, int hours, DateTimeOffset from, DateTimeOffset to, string node);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 7002, Level = LogLevel.Warning,
             Message = "A state change dated {At} arrived after usage was rolled up to {Until}; " +
                 "rolling those hours up again (are the nodes' clocks in step?)")]
         public static partial void LateChange(ILogger logger, DateTimeOffset at, DateTimeOffset until);

@@ -177,11 +177,11 @@ public sealed partial class PriceListRecorder(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
+        [LoggerMessage(EventId = 7101, Level = LogLevel.Information,
             Message = "Recorded price list revision {Revision}; it takes effect at {EffectiveFrom}")]
         public static partial void Recorded(ILogger logger, int revision, DateTimeOffset effectiveFrom);
 
-        [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 7102, Level = LogLevel.Warning,
             Message = "This node's price configuration is revision {Configured}, older than the recorded revision " +
                 "{Recorded}; metering uses the recorded prices")]
         public static partial void OlderRevision(ILogger logger, int configured, int recorded);

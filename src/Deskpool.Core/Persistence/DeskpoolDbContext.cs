@@ -69,6 +69,8 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
 
     public DbSet<Broker.ScalingDecision> ScalingDecisions => Set<Broker.ScalingDecision>();
 
+    public DbSet<Events.PoolEvent> PoolEvents => Set<Events.PoolEvent>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();

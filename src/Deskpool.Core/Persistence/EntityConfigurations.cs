@@ -199,3 +199,17 @@ internal sealed class ScalingDecisionConfiguration : IEntityTypeConfiguration<Br
         builder.HasIndex(d => new { d.PoolId, d.Id });
     }
 }
+
+internal sealed class PoolEventConfiguration : IEntityTypeConfiguration<Events.PoolEvent>
+{
+    public void Configure(EntityTypeBuilder<Events.PoolEvent> builder)
+    {
+        builder.ToTable("pool_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Kind).HasMaxLength(32);
+        builder.Property(e => e.Detail).HasMaxLength(1000);
+        builder.HasIndex(e => new { e.PoolId, e.Id });
+        builder.HasIndex(e => new { e.DesktopId, e.Id });
+        builder.HasIndex(e => e.At);
+    }
+}

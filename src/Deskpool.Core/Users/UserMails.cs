@@ -75,7 +75,9 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
             ["user"] = user.UserName,
             ["access"] = access,
             ["expires"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
-            ["link"] = $"{access}/activate?token={Uri.EscapeDataString(token)}",
+            // The token rides in the fragment, which browsers never send: it cannot end up in
+            // request logs or proxies' access logs on the way to the activation page.
+            ["link"] = $"{access}/activate#token={Uri.EscapeDataString(token)}",
         });
 
         // One mail per link: the key names the link (by its digest), so a resend is a new mail.

@@ -401,6 +401,61 @@ namespace Deskpool.Data.Postgres.Migrations
                     b.ToTable("desktop_state_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Events.PoolEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DesktopId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("PoolId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DesktopId", "Id");
+
+                    b.HasIndex("PoolId", "Id");
+
+                    b.ToTable("pool_events", (string)null);
+                });
+
             modelBuilder.Entity("Deskpool.Core.Jobs.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -456,6 +511,10 @@ namespace Deskpool.Data.Postgres.Migrations
 
                     b.Property<int>("SucceededCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 

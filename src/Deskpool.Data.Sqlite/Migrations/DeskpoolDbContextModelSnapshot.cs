@@ -352,6 +352,52 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.ToTable("desktop_state_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Events.PoolEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DesktopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DesktopId", "Id");
+
+                    b.HasIndex("PoolId", "Id");
+
+                    b.ToTable("pool_events", (string)null);
+                });
+
             modelBuilder.Entity("Deskpool.Core.Jobs.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -400,6 +446,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
                     b.Property<int>("SucceededCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -35,7 +35,8 @@ internal static class ActivationPage
           </form>
           <p id="message" role="status"></p>
           <script>
-            const token = new URLSearchParams(location.search).get("token") || "";
+            const token = new URLSearchParams(location.hash.slice(1)).get("token")
+              || new URLSearchParams(location.search).get("token") || "";
             const message = document.getElementById("message");
             document.getElementById("form").addEventListener("submit", async event => {
               event.preventDefault();

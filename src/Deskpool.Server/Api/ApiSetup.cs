@@ -74,6 +74,7 @@ internal static partial class ApiSetup
         app.MapDesktopAgentApi();
         app.MapActivationPage();
         project.MapCostsApi();
+        project.MapEventsApi();
         return app;
     }
 

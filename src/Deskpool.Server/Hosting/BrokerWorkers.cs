@@ -1,4 +1,5 @@
 using Deskpool.Core.Broker;
+using Deskpool.Core.Events;
 using Deskpool.Core.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -9,8 +10,9 @@ internal sealed class BrokerTimerWorker(
     IServiceScopeFactory scopes,
     [FromKeyedServices(BrokerTimerWorker.SignalKey)] WorkSignal signal,
     IOptions<BrokerOptions> options,
+    WorkerHeartbeats heartbeats,
     IOptions<DeskpoolOptions> deskpool,
-    ILogger<BrokerTimerWorker> logger) : RoundWorker(signal, deskpool, logger)
+    ILogger<BrokerTimerWorker> logger) : RoundWorker(signal, heartbeats, deskpool, logger)
 {
     public const string SignalKey = "broker-timers";
 
@@ -42,9 +44,12 @@ internal sealed partial class ScalerWorker(
     BrokerSignal signal,
     TimeProvider time,
     IOptions<BrokerOptions> options,
+    WorkerHeartbeats heartbeats,
     IOptions<DeskpoolOptions> deskpool,
     ILogger<ScalerWorker> logger) : BackgroundService
 {
+    public const string Work = "autoscaler";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!deskpool.Value.RunWorkers)
@@ -52,6 +57,7 @@ internal sealed partial class ScalerWorker(
             return;
         }
 
+        heartbeats.Started(Work, options.Value.PollInterval);
         var nextCatchUp = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -70,6 +76,7 @@ internal sealed partial class ScalerWorker(
                     nextCatchUp = time.GetUtcNow() + options.Value.PollInterval;
                 }
 
+                heartbeats.Succeeded(Work);
                 await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -86,4 +93,31 @@ internal sealed partial class ScalerWorker(
 
     [LoggerMessage(EventId = 4300, Level = LogLevel.Error, Message = "An autoscaler round failed; retrying after the poll interval")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Deletes operator events older than their retention period.</summary>
+internal sealed class EventPruneWorker(
+    IServiceScopeFactory scopes,
+    [FromKeyedServices(EventPruneWorker.SignalKey)] WorkSignal signal,
+    IOptions<PoolEventOptions> options,
+    WorkerHeartbeats heartbeats,
+    IOptions<DeskpoolOptions> deskpool,
+    ILogger<EventPruneWorker> logger) : RoundWorker(signal, heartbeats, deskpool, logger)
+{
+    public const string SignalKey = "event-pruner";
+
+    protected override string Work => "event pruner";
+
+    protected override TimeSpan PollInterval => options.Value.PruneInterval;
+
+    protected override Task RecoverAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected override async Task<int> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PoolEvents>().PruneAsync(cancellationToken);
+
+        // Pruning is done in one statement; the next look is due after the interval.
+        return 0;
+    }
 }

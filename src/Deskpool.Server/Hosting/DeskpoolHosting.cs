@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Deskpool.Core.Broker;
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
+using Deskpool.Core.Events;
 using Deskpool.Core.Jobs;
 using Deskpool.Core.Mail;
 using Deskpool.Core.Metering;
 using Deskpool.Core.Naming;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Pools;
+using Deskpool.Core.Telemetry;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Users;
 using Deskpool.Data.Postgres;
@@ -102,6 +104,7 @@ internal static class DeskpoolHosting
             options.ConfigureWarnings(warnings => warnings.Log(
                 (CoreEventId.SaveChangesFailed, LogLevel.Information),
                 (RelationalEventId.CommandError, LogLevel.Information)));
+            options.AddInterceptors(sp.GetRequiredService<CommandTiming>(), sp.GetRequiredService<TraceParentStamp>());
         });
         services.AddScoped<PoolService>();
         services.AddScoped<NamingPolicyService>();
@@ -148,8 +151,13 @@ internal static class DeskpoolHosting
         services.AddHostedService<BrokerTimerWorker>();
         services.AddHostedService<ScalerWorker>();
 
+        services.Configure<PoolEventOptions>(configuration.GetSection(PoolEventOptions.Section));
+        services.AddScoped<PoolEvents>();
+        services.AddKeyedSingleton<WorkSignal>(EventPruneWorker.SignalKey);
+        services.AddHostedService<EventPruneWorker>();
+        builder.AddDeskpoolObservability();
+
         services.AddDeskpoolApi();
-        services.AddDeskpoolHealth();
         return builder;
     }
 

@@ -8,8 +8,9 @@ internal sealed class JobWorker(
     JobRunner runner,
     WorkSignal signal,
     IOptions<JobRunnerOptions> options,
+    WorkerHeartbeats heartbeats,
     IOptions<DeskpoolOptions> deskpool,
-    ILogger<JobWorker> logger) : RoundWorker(signal, deskpool, logger)
+    ILogger<JobWorker> logger) : RoundWorker(signal, heartbeats, deskpool, logger)
 {
     protected override string Work => "job";
 

@@ -9,8 +9,9 @@ internal sealed class MailWorker(
     MailSender sender,
     [FromKeyedServices(MailSender.SignalKey)] WorkSignal signal,
     IOptions<MailOptions> options,
+    WorkerHeartbeats heartbeats,
     IOptions<DeskpoolOptions> deskpool,
-    ILogger<MailWorker> logger) : RoundWorker(signal, deskpool, logger)
+    ILogger<MailWorker> logger) : RoundWorker(signal, heartbeats, deskpool, logger)
 {
     protected override string Work => "mail";
 

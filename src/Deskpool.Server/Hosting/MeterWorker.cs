@@ -12,9 +12,12 @@ internal sealed partial class MeterWorker(
     TimeProvider time,
     IOptions<MeteringOptions> options,
     IOptionsMonitor<PricingOptions> pricing,
+    WorkerHeartbeats heartbeats,
     IOptions<DeskpoolOptions> deskpool,
     ILogger<MeterWorker> logger) : BackgroundService
 {
+    private const string Work = "metering";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!deskpool.Value.RunWorkers)
@@ -24,6 +27,7 @@ internal sealed partial class MeterWorker(
 
         // Start-up recorded the configured prices; from here on only a reloaded configuration counts.
         var seen = pricing.CurrentValue;
+        heartbeats.Started(Work, options.Value.RollupInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -39,6 +43,7 @@ internal sealed partial class MeterWorker(
                     // Catching up after a pause: keep going while closed hours remain.
                 }
 
+                heartbeats.Succeeded(Work);
                 await Task.Delay(options.Value.RollupInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,10 +76,10 @@ internal sealed partial class MeterWorker(
         }
     }
 
-    [LoggerMessage(EventId = 4200, Level = LogLevel.Error, Message = "A metering round failed; retrying after the interval")]
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Error, Message = "A metering round failed; retrying after the interval")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Error,
         Message = "The reloaded price configuration was not recorded; the recorded prices stay in force. {Problem}")]
     private static partial void LogPricesRefused(ILogger logger, string problem);
 }

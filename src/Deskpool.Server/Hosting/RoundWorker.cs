@@ -8,10 +8,11 @@ namespace Deskpool.Server.Hosting;
 /// rounds while they find work, and otherwise wait for a signal or the poll interval. A failed round
 /// (say, the database briefly unavailable) is logged and never ends the worker.
 /// </summary>
-internal abstract partial class RoundWorker(WorkSignal signal, IOptions<DeskpoolOptions> deskpool, ILogger logger)
+internal abstract partial class RoundWorker(
+    WorkSignal signal, WorkerHeartbeats heartbeats, IOptions<DeskpoolOptions> deskpool, ILogger logger)
     : BackgroundService
 {
-    /// <summary>What the worker does, for its log lines.</summary>
+    /// <summary>What the worker does, for its log lines and its readiness heartbeat.</summary>
     protected abstract string Work { get; }
 
     protected abstract TimeSpan PollInterval { get; }
@@ -28,12 +29,15 @@ internal abstract partial class RoundWorker(WorkSignal signal, IOptions<Deskpool
             return;
         }
 
+        heartbeats.Started(Work, PollInterval);
         await RecoverAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await RunRoundAsync(stoppingToken) == 0)
+                var worked = await RunRoundAsync(stoppingToken);
+                heartbeats.Succeeded(Work);
+                if (worked == 0)
                 {
                     await signal.WaitAsync(PollInterval, stoppingToken);
                 }

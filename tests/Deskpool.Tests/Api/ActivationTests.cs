@@ -18,7 +18,7 @@ public sealed partial class ActivationTests : IAsyncLifetime
 
     private string Outbox => Path.Combine(_server.DataDirectory, "outbox");
 
-    [GeneratedRegex(@"activate\?token=([A-Za-z0-9_%-]+)")]
+    [GeneratedRegex(@"activate#token=([A-Za-z0-9_%-]+)")]
     private static partial Regex LinkToken();
 
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(time: _clock);
@@ -249,7 +249,7 @@ public sealed partial class ActivationTests : IAsyncLifetime
             new { project_id = TestServer.ProjectA, user_name = user, old_password = oldPassword, new_password = newPassword });
 
     private static string LinkOf(MimeMessage mail) =>
-        Regex.Match(mail.TextBody ?? "", @"http://\S+/activate\?token=\S+").Value;
+        Regex.Match(mail.TextBody ?? "", @"http://\S+/activate#token=\S+").Value;
 
     private static string TokenOf(MimeMessage mail) => Uri.UnescapeDataString(LinkToken().Match(mail.TextBody ?? "").Groups[1].Value);
 

@@ -9,7 +9,7 @@ namespace Deskpool.Tests.Mail;
 [Collection(MailTestCollection.Name)]
 public sealed partial class UserMailDeliveryTests
 {
-    [GeneratedRegex(@"activate\?token=([A-Za-z0-9_%-]+)")]
+    [GeneratedRegex(@"activate#token=([A-Za-z0-9_%-]+)")]
     private static partial Regex LinkToken();
 
     [Fact]

@@ -144,6 +144,131 @@ public sealed class MultiNodeTests
     }
 
     /// <summary>Nodes with their own data folders and names, on one database and one simulated hypervisor.</summary>
+    [PostgresFact]
+    public async Task TwoNodes_LoginStorm_BindsEachDesktopOnce_AndEveryRetentionTimerFiresOnce()
+    {
+        const int size = 200;
+        var cluster = new Cluster(new Dictionary<string, string?>
+        {
+            ["Deskpool:Drivers:Simulated:BootTime"] = "00:00:00",
+            ["Deskpool:Broker:PollInterval"] = "00:00:00.200",
+        });
+        await using var nodeA = await cluster.StartNodeAsync("node-a");
+        await using var nodeB = await cluster.StartNodeAsync("node-b");
+        var job = await nodeA.Client.CreatePoolAsync(Wire.PoolRequest("storm-pool", size));
+        Assert.Equal("SUCCESS", (await nodeB.Client.WaitForJobAsync(job, timeoutSeconds: 120)).GetProperty("status").GetString());
+        var poolId = (await nodeA.Client.PoolByNameAsync("storm-pool")).GetProperty("id").GetString()!;
+        var tokens = await SeedSignedInUsersAsync(cluster, nodeA, poolId, size);
+
+        // Every user connects twice at once, half of them through each node.
+        var nodes = new[] { nodeA, nodeB };
+        var answers = await Task.WhenAll(tokens.SelectMany((token, i) => Enumerable.Range(0, 2).Select(async round =>
+        {
+            using var client = new HttpClient { BaseAddress = nodes[(i + round) % 2].Address };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var (response, body) = await client.PostJsonAsync($"/v2/end-user/pools/{poolId}/connect", null);
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
+            return (User: i, Desktop: body.GetProperty("desktop").GetProperty("desktop_id").GetString()!);
+        })));
+
+        Assert.All(answers.GroupBy(a => a.User), g => Assert.Single(g.Select(a => a.Desktop).Distinct()));
+        Assert.Equal(size, answers.Select(a => a.Desktop).Distinct().Count());
+        await using (var db = cluster.Database())
+        {
+            var bindings = await db.Bindings.AsNoTracking().ToListAsync();
+            Assert.Equal(size, bindings.Count);
+            Assert.Equal(size, bindings.Select(b => b.DesktopId).Distinct().Count());
+            Assert.Equal(size, bindings.Select(b => b.UserId).Distinct().Count());
+        }
+
+        // Everyone leaves; their retention periods are then made to have run out, and both nodes'
+        // timer workers race for them.
+        await Task.WhenAll(tokens.Select(async (token, i) =>
+        {
+            using var client = new HttpClient { BaseAddress = nodes[i % 2].Address };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var (response, _) = await client.PostJsonAsync($"/v2/end-user/pools/{poolId}/disconnect", null);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        }));
+        await using (var db = cluster.Database())
+        {
+            await db.Database.ExecuteSqlRawAsync("UPDATE bindings SET \"ReleaseAt\" = 0");
+        }
+
+        using var hypervisor = cluster.Hypervisor();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var desktops = await nodeA.Client.DesktopsAsync(poolId);
+            if (desktops.All(d => d.GetProperty("status").GetString() == "ACTIVE" && d.Optional("task_status") is null
+                && d.GetProperty("attach_state").GetString() == "UNATTACH"))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the released desktops were not all rebuilt in time");
+            await Task.Delay(200);
+        }
+
+        foreach (var desktop in answers.Select(a => a.Desktop).Distinct())
+        {
+            Assert.Equal(1, hypervisor.Resets(desktop));
+        }
+    }
+
+    /// <summary>
+    /// Users signed in without a password check each (a hash per user would make this test about
+    /// PBKDF2): copies of one user made through the API, members of a group authorised on the pool.
+    /// </summary>
+    private static async Task<List<string>> SeedSignedInUsersAsync(Cluster cluster, ServerProcess node, string poolId, int count)
+    {
+        await node.Client.CreateAsync("template");
+        await node.Client.PostJsonAsync(Wire.Path("groups"), new { group_name = "storm", platform_type = "LOCAL" });
+        var (_, groups) = await node.Client.GetJsonAsync(Wire.Path("groups?keyword=storm"));
+        var groupId = groups.GetProperty("user_groups")[0].GetProperty("id").GetString()!;
+        await node.Client.PostJsonAsync(Wire.Path($"desktop-pools/{poolId}/users"), new
+        {
+            action = "ADD",
+            objects = new[] { new { object_id = groupId, object_name = "storm", object_type = "USER_GROUP", user_group = "users" } },
+        });
+
+        await using var db = cluster.Database();
+        var template = await db.Users.AsNoTracking().SingleAsync(u => u.UserNameKey == "TEMPLATE");
+        var now = DateTimeOffset.UtcNow;
+        var tokens = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            var token = Deskpool.Core.Tenancy.Tokens.NewToken();
+            tokens.Add(token);
+            db.Users.Add(new Deskpool.Core.Users.User
+            {
+                Id = id,
+                ProjectId = TestServer.ProjectA,
+                UserName = $"storm{i}",
+                UserNameKey = $"STORM{i}",
+                ActiveType = Deskpool.Core.Users.ActivationType.AdminActivate,
+                NextLoginChangePassword = false,
+                ActivatedAt = now,
+                PasswordHash = template.PasswordHash,
+                CreatedAt = now,
+            });
+            db.GroupMemberships.Add(new Deskpool.Core.Users.GroupMembership { GroupId = groupId, UserId = id, CreatedAt = now });
+            db.EndUserSessions.Add(new Deskpool.Core.Broker.EndUserSession
+            {
+                Id = Guid.NewGuid().ToString(),
+                TokenDigest = Deskpool.Core.Tenancy.Tokens.Digest(token),
+                ProjectId = TestServer.ProjectA,
+                UserId = id,
+                CreatedAt = now,
+                ExpiresAt = now.AddHours(1),
+            });
+        }
+
+        await db.SaveChangesAsync();
+        return tokens;
+    }
+
     private sealed class Cluster(IReadOnlyDictionary<string, string?> settings)
     {
         private readonly string _shared = TestServer.NewDataDirectory();

@@ -24,7 +24,11 @@ public sealed class TestServer : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private TestServer(string dataDirectory, IReadOnlyDictionary<string, string?> settings, TimeProvider? time)
+    private TestServer(
+        string dataDirectory,
+        IReadOnlyDictionary<string, string?> settings,
+        TimeProvider? time,
+        Action<IServiceCollection>? services)
     {
         DataDirectory = dataDirectory;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -37,6 +41,11 @@ public sealed class TestServer : IAsyncDisposable
             if (time is not null)
             {
                 builder.ConfigureTestServices(services => services.AddSingleton(time));
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         });
         Client = ClientFor(TokenA);
@@ -52,13 +61,17 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server in a new data folder, or in <paramref name="dataDirectory"/> to restart on old data;
-    /// <paramref name="time"/> replaces the clock (a FakeTimeProvider where time matters).
+    /// <paramref name="time"/> replaces the clock (a FakeTimeProvider where time matters);
+    /// <paramref name="services"/> adds or replaces services (a log capture, say).
     /// </summary>
     public static async Task<TestServer> StartAsync(
-        IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        string? dataDirectory = null,
+        TimeProvider? time = null,
+        Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= NewDataDirectory();
-        var server = new TestServer(dataDirectory, settings ?? new Dictionary<string, string?>(), time);
+        var server = new TestServer(dataDirectory, settings ?? new Dictionary<string, string?>(), time, services);
         using var probe = await server.Client.GetAsync(new Uri($"/v2/{ProjectA}/products", UriKind.Relative));
         probe.EnsureSuccessStatusCode();
         return server;

@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Deskpool.Data.Postgres.Migrations
 {
     [DbContext(typeof(DeskpoolDbContext))]
-    [Migration("20261204192314_Initial")]
+    [Migration("20261204193034_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -404,6 +404,61 @@ namespace Deskpool.Data.Postgres.Migrations
                     b.ToTable("desktop_state_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Events.PoolEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DesktopId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("PoolId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DesktopId", "Id");
+
+                    b.HasIndex("PoolId", "Id");
+
+                    b.ToTable("pool_events", (string)null);
+                });
+
             modelBuilder.Entity("Deskpool.Core.Jobs.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -459,6 +514,10 @@ namespace Deskpool.Data.Postgres.Migrations
 
                     b.Property<int>("SucceededCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 

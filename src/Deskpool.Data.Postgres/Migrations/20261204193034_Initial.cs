@@ -135,7 +135,8 @@ namespace Deskpool.Data.Postgres.Migrations
                     SucceededCount = table.Column<int>(type: "integer", nullable: false),
                     FailedCount = table.Column<int>(type: "integer", nullable: false),
                     ErrorCode = table.Column<string>(type: "text", nullable: true, collation: "C"),
-                    FailReason = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true, collation: "C")
+                    FailReason = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true, collation: "C"),
+                    TraceParent = table.Column<string>(type: "text", nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -197,6 +198,26 @@ namespace Deskpool.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_pool_authorizations", x => new { x.PoolId, x.ObjectType, x.ObjectId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pool_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    PoolId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    DesktopId = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    UserName = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true, collation: "C"),
+                    JobId = table.Column<string>(type: "text", nullable: true, collation: "C")
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pool_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -714,6 +735,21 @@ namespace Deskpool.Data.Postgres.Migrations
                 columns: new[] { "ObjectType", "ObjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_pool_events_At",
+                table: "pool_events",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_events_DesktopId_Id",
+                table: "pool_events",
+                columns: new[] { "DesktopId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_events_PoolId_Id",
+                table: "pool_events",
+                columns: new[] { "PoolId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pool_hour_costs_HourStart",
                 table: "pool_hour_costs",
                 column: "HourStart");
@@ -820,6 +856,9 @@ namespace Deskpool.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "pool_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "pool_events");
 
             migrationBuilder.DropTable(
                 name: "pool_hour_costs");

@@ -134,7 +134,8 @@ namespace Deskpool.Data.Sqlite.Migrations
                     SucceededCount = table.Column<int>(type: "INTEGER", nullable: false),
                     FailedCount = table.Column<int>(type: "INTEGER", nullable: false),
                     ErrorCode = table.Column<string>(type: "TEXT", nullable: true),
-                    FailReason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                    FailReason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    TraceParent = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -196,6 +197,26 @@ namespace Deskpool.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_pool_authorizations", x => new { x.PoolId, x.ObjectType, x.ObjectId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pool_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProjectId = table.Column<string>(type: "TEXT", nullable: false),
+                    PoolId = table.Column<string>(type: "TEXT", nullable: false),
+                    DesktopId = table.Column<string>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    JobId = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pool_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -713,6 +734,21 @@ namespace Deskpool.Data.Sqlite.Migrations
                 columns: new[] { "ObjectType", "ObjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_pool_events_At",
+                table: "pool_events",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_events_DesktopId_Id",
+                table: "pool_events",
+                columns: new[] { "DesktopId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pool_events_PoolId_Id",
+                table: "pool_events",
+                columns: new[] { "PoolId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pool_hour_costs_HourStart",
                 table: "pool_hour_costs",
                 column: "HourStart");
@@ -819,6 +855,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "pool_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "pool_events");
 
             migrationBuilder.DropTable(
                 name: "pool_hour_costs");

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Deskpool.Data.Sqlite.Migrations
 {
     [DbContext(typeof(DeskpoolDbContext))]
-    [Migration("20261204192305_Initial")]
+    [Migration("20261204193022_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -355,6 +355,52 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.ToTable("desktop_state_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Events.PoolEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DesktopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DesktopId", "Id");
+
+                    b.HasIndex("PoolId", "Id");
+
+                    b.ToTable("pool_events", (string)null);
+                });
+
             modelBuilder.Entity("Deskpool.Core.Jobs.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -403,6 +449,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
                     b.Property<int>("SucceededCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
