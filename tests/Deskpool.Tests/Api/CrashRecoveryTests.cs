@@ -23,7 +23,7 @@ public sealed class CrashRecoveryTests
         await using (var first = await ServerProcess.StartAsync(dataDirectory, settings))
         {
             jobId = await first.Client.CreatePoolAsync(Wire.PoolRequest("survivor", size));
-            await WaitUntilSomeSucceededAsync(first.Client, jobId);
+            await WaitUntilMidCreationAsync(first.Client, jobId, dataDirectory);
             await first.KillAsync();
         }
 
@@ -49,21 +49,27 @@ public sealed class CrashRecoveryTests
             "the crash should have interrupted machines in the middle of their creation");
     }
 
-    private static async Task WaitUntilSomeSucceededAsync(HttpClient client, string jobId)
+    /// <summary>
+    /// Waits until some desktops are ready and the hypervisor holds machines whose creation the job
+    /// has not recorded yet, so that the kill that follows lands in the middle of creations.
+    /// </summary>
+    private static async Task WaitUntilMidCreationAsync(HttpClient client, string jobId, string dataDirectory)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        using var hypervisor = Hypervisor(dataDirectory);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             var (_, job) = await client.GetJsonAsync(Wire.Path($"workspace-jobs/{jobId}"));
-            if (job.GetProperty("success_num").GetInt32() >= 8)
+            var succeeded = job.GetProperty("success_num").GetInt32();
+            if (succeeded >= 8 && hypervisor.CountMachines() > succeeded)
             {
                 return;
             }
 
-            await Task.Delay(25);
+            await Task.Delay(10);
         }
 
-        Assert.Fail("No desktop was ready before the crash.");
+        Assert.Fail("The job was never caught with machines in the middle of their creation.");
     }
 
     /// <summary>What the stored job and the simulated hypervisor held when the server died.</summary>
