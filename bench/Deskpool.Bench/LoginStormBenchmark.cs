@@ -23,7 +23,8 @@ namespace Deskpool.Bench;
 internal static class LoginStormBenchmark
 {
     public static async Task<int> RunAsync(
-        int users, int concurrency, string? postgres, int nodeCount, CancellationToken cancellationToken)
+        int users, int concurrency, string? postgres, int nodeCount, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? serverSettings = null)
     {
         var root = RepositoryRoot.Find();
         var serverDll = await ProvisionBenchmark.BuildServerAsync(root, cancellationToken);
@@ -33,7 +34,10 @@ internal static class LoginStormBenchmark
         var nodes = new List<ServerProcess>();
         for (var n = 0; n < nodeCount; n++)
         {
-            var extra = new Dictionary<string, string> { ["Deskpool__NodeId"] = $"bench-node-{n}" };
+            var extra = new Dictionary<string, string>(serverSettings ?? new Dictionary<string, string>())
+            {
+                ["Deskpool__NodeId"] = $"bench-node-{n}",
+            };
             if (postgres is not null)
             {
                 extra["Deskpool__Database__Provider"] = "Postgres";
@@ -103,7 +107,7 @@ internal static class LoginStormBenchmark
             | {desktops.Count} | {failures} | {elapsed.TotalSeconds:0.00} | {desktops.Count / elapsed.TotalSeconds:0} | {Percentile(latencies, 0.50):0.0} | {Percentile(latencies, 0.99):0.0} | {latencies[^1]:0.0} | {doubles} |
 
             Real sign-ins (PBKDF2 password check): {signInRate:0.0} per second, one at a time.
-            Scaler reaction, idle drop (a bind) to the first create request, {reactions.Count} samples: median {Percentile(reactions, 0.5):0} ms, max {reactions.Max():0} ms.
+            Scaler reaction, idle drop (a bind) to the first create request, {reactions.Count} samples: median {Percentile(reactions, 0.5):0} ms, max {reactions.Max():0} ms ({string.Join(", ", reactions.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}).
             """);
         return doubles == 0 && failures == 0 ? 0 : 1;
     }

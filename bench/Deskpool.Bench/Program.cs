@@ -7,7 +7,7 @@ using Deskpool.Bench;
 // deskpool-bench import [--rows N] [--samples S]
 //
 // Times the .xlsx import preview of N rows (default 200) against a warm server process.
-// deskpool-bench storm [--users N] [--concurrency C] [--postgres CONNSTRING] [--nodes K]
+// deskpool-bench storm [--users N] [--concurrency C] [--postgres CONNSTRING] [--nodes K] [--set Key=Value]...
 //
 // The login storm: N users connect at once to a dynamic pool of N idle desktops; then the scaler's reaction time.
 if (args.Length > 0 && args[0] == "storm")
@@ -24,7 +24,11 @@ if (args.Length > 0 && args[0] == "storm")
             return 2;
         }
 
-        return await LoginStormBenchmark.RunAsync(users, concurrency, postgres, nodes, CancellationToken.None);
+        // Server settings to try, e.g. --set Deskpool:Jobs:PollInterval=00:00:00.200
+        var settings = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
+            .Select(p => args[p.i + 1].Split('=', 2))
+            .ToDictionary(kv => kv[0].Replace(":", "__", StringComparison.Ordinal), kv => kv.Length > 1 ? kv[1] : "");
+        return await LoginStormBenchmark.RunAsync(users, concurrency, postgres, nodes, CancellationToken.None, settings);
     }
     catch (BenchmarkFailedException ex)
     {

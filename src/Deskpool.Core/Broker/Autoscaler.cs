@@ -55,6 +55,13 @@ public sealed partial class Autoscaler(
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var created = await EvaluateOnceAsync(poolId, trigger, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+
+                // Only now can the job workers see the new desktops' jobs.
+                if (created > 0)
+                {
+                    work.Notify();
+                }
+
                 telemetry.ScalerDecided(trigger, created > 0);
                 return created;
             }
@@ -103,6 +110,11 @@ public sealed partial class Autoscaler(
                 await LockProjectAsync(pool.ProjectId, cancellationToken);
                 var answer = await CreateForUserAsync(pool, policy, user, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                if (answer.IsCreated)
+                {
+                    work.Notify();
+                }
+
                 return answer;
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
@@ -335,7 +347,6 @@ public sealed partial class Autoscaler(
         if (create > 0)
         {
             Log.Created(logger, create, pool.Name, reason);
-            work.Notify();
         }
 
         return create;
@@ -436,7 +447,6 @@ public sealed partial class Autoscaler(
         await db.SaveChangesAsync(cancellationToken);
         telemetry.ScalerDecided("access", created: true);
         Log.Created(logger, 1, pool.Name, reason);
-        work.Notify();
         return ScaleAnswer.Created;
     }
 
