@@ -43,6 +43,7 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly WorkSignal _work;
     private readonly BrokerOptions _options;
     private readonly ILogger<Broker> _logger;
+    private readonly IIdleDesktopQuery _idle;
     private readonly DeskpoolTelemetry _telemetry;
     private readonly Channel<ClaimRequest> _claims = Channel.CreateUnbounded<ClaimRequest>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -57,9 +58,11 @@ public sealed partial class Broker : IAsyncDisposable
         WorkSignal work,
         IOptions<BrokerOptions> options,
         DeskpoolTelemetry telemetry,
+        IIdleDesktopQuery idle,
         ILogger<Broker> logger)
     {
         _telemetry = telemetry;
+        _idle = idle;
         _scopes = scopes;
         _drivers = drivers;
         _time = time;
@@ -275,8 +278,10 @@ public sealed partial class Broker : IAsyncDisposable
             var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
             try
             {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var results = await DecideAsync(db, group, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 foreach (var (request, result) in results)
                 {
                     request.Done.TrySetResult(result);
@@ -295,9 +300,23 @@ public sealed partial class Broker : IAsyncDisposable
 
                 return;
             }
-            catch (DbUpdateException ex) when (attempt < 5)
+            catch (DbUpdateException ex) when (attempt < MaxClaimAttempts)
             {
                 Log.ClaimCollided(_logger, ex, group.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), _time, cancellationToken);
+            }
+            catch (DbUpdateException ex)
+            {
+                // Still colliding after every attempt: tell the clients to ask again, never fail them.
+                Log.ClaimCollided(_logger, ex, group.Count, attempt);
+                var busy = Failure.Unavailable(ErrorCodes.NoDesktopAvailable,
+                    "Many users are being assigned desktops at this moment; try again in a second.", TimeSpan.FromSeconds(1));
+                foreach (var request in group)
+                {
+                    request.Done.TrySetResult(ClaimResult.Refused(busy));
+                }
+
+                return;
             }
         }
     }
@@ -320,12 +339,7 @@ public sealed partial class Broker : IAsyncDisposable
         foreach (var poolGroup in group.Where(r => !held.ContainsKey((r.Pool.Id, r.User.UserId))).GroupBy(r => r.Pool.Id))
         {
             var wanted = poolGroup.Select(r => r.User.UserId).Distinct().Count();
-            var candidates = await db.Desktops
-                .Where(d => d.PoolId == poolGroup.Key && d.State == DesktopState.Running
-                    && !db.Bindings.Any(b => b.DesktopId == d.Id))
-                .OrderBy(d => d.Id)
-                .Take(wanted)
-                .ToListAsync(cancellationToken);
+            var candidates = await _idle.TakeAsync(db, poolGroup.Key, wanted, cancellationToken);
             idle[poolGroup.Key] = new Queue<Desktop>(candidates);
         }
 
@@ -404,6 +418,8 @@ public sealed partial class Broker : IAsyncDisposable
         return new ClaimResult(desktop, null, ticket, binding.TicketExpiresAt, newlyBound, StartedJob: false);
     }
 
+    private const int MaxClaimAttempts = 8;
+
     private sealed record ClaimRequest(EndUser User, Pool Pool, TaskCompletionSource<ClaimResult> Done);
 
     private sealed record ClaimResult(
@@ -415,6 +431,8 @@ public sealed partial class Broker : IAsyncDisposable
         bool StartedJob)
     {
         public static readonly ClaimResult NoIdle = new(null, null, null, null, false, false);
+
+        public static ClaimResult Refused(Failure failure) => new(null, failure, null, null, false, false);
     }
 
     private static partial class Log

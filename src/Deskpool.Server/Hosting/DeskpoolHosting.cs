@@ -142,6 +142,10 @@ internal static class DeskpoolHosting
         services.Configure<BrokerOptions>(configuration.GetSection(BrokerOptions.Section));
         services.AddSingleton<BrokerSignal>();
         services.AddSingleton<Broker>();
+        services.AddSingleton<IIdleDesktopQuery>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+                ? new PostgresIdleDesktopQuery()
+                : new IdleDesktopQuery());
         services.AddScoped<SignInService>();
         services.AddScoped<Bindings>();
         services.AddScoped<Autoscaler>();
