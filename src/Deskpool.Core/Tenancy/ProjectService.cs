@@ -1,5 +1,6 @@
 using Deskpool.Core.Desktops;
 using Deskpool.Core.Persistence;
+using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Deskpool.Core.Tenancy;
@@ -7,6 +8,13 @@ namespace Deskpool.Core.Tenancy;
 /// <summary>Project-level facts and the first-use service authorisation.</summary>
 public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
 {
+    /// <summary>Longer tokens are refused unread.</summary>
+    public const int MaxTokenLength = 40_000;
+
+    /// <summary>The answer to a change asked for with a read-only token, in every door.</summary>
+    public static readonly Failure ReadOnlyToken = Failure.Forbidden(ErrorCodes.ProjectMismatch,
+        "The token is read-only; this operation needs an administrator token.");
+
     public async Task<Project> GetAsync(string projectId, CancellationToken cancellationToken) =>
         await db.Projects.AsNoTracking().FirstAsync(p => p.Id == projectId, cancellationToken);
 
@@ -28,4 +36,34 @@ public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
         var digest = Tokens.Digest(token);
         return db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.TokenDigest == digest, cancellationToken);
     }
+
+    /// <summary>
+    /// Checks a token for a project, as every door signs a caller in: the token must exist and belong
+    /// to that very project. A token of another project gets the same answer whether or not the
+    /// project it names exists.
+    /// </summary>
+    public async Task<Outcome<ApiCredential>> CheckCredentialAsync(
+        string? projectId, string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        {
+            return new Failure(FailureKind.Unauthorized, ErrorCodes.Unauthenticated,
+                "Incorrect IAM authentication information: x-auth-token not found.");
+        }
+
+        var credential = await FindCredentialAsync(token, cancellationToken);
+        if (credential is null)
+        {
+            return new Failure(FailureKind.Unauthorized, ErrorCodes.Unauthenticated,
+                "Incorrect IAM authentication information: the token is not valid.");
+        }
+
+        return string.Equals(credential.ProjectId, projectId, StringComparison.Ordinal)
+            ? credential
+            : Failure.Forbidden(ErrorCodes.ProjectMismatch, $"The token is not valid for project {projectId}.");
+    }
+
+    /// <summary>Finds a credential by its id (the console keeps the id, never the token).</summary>
+    public Task<ApiCredential?> FindCredentialByIdAsync(string credentialId, CancellationToken cancellationToken) =>
+        db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == credentialId, cancellationToken);
 }

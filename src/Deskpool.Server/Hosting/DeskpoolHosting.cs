@@ -12,6 +12,7 @@ using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
 using Deskpool.Server.Api;
+using Deskpool.WebConsole;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -106,6 +107,11 @@ internal static class DeskpoolHosting
         services.AddHostedService<MeterWorker>();
 
         services.AddDeskpoolApi();
+        services.AddDeskpoolConsole();
+
+        // The console's files (MudBlazor's among them) are found through the static web assets manifest
+        // when the server runs from a build folder, in any environment, not only in Development.
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 

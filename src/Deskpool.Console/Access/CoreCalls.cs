@@ -1,0 +1,58 @@
+using Deskpool.Core.Tenancy;
+using Deskpool.Core.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Deskpool.WebConsole.Access;
+
+/// <summary>
+/// Calls the core use cases for the signed-in project. Each call gets its own service scope (and so
+/// its own database context), since a circuit lives long and its events may overlap. Changes are
+/// refused for read-only tokens here, in the door, not only by greyed-out buttons.
+/// </summary>
+internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession session)
+{
+    public async Task<T> ReadAsync<TService, T>(Func<TService, string, Task<T>> call)
+        where TService : notnull
+    {
+        var account = await session.AccountAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
+    }
+
+    public async Task<Failure?> ChangeAsync<TService>(Func<TService, string, Task<Failure?>> call)
+        where TService : notnull
+    {
+        var account = await session.AccountAsync();
+        if (!account.CanChange)
+        {
+            return ProjectService.ReadOnlyToken;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
+    }
+
+    public async Task<Outcome<T>> ChangeAsync<TService, T>(Func<TService, string, Task<Outcome<T>>> call)
+        where TService : notnull
+    {
+        var account = await session.AccountAsync();
+        if (!account.CanChange)
+        {
+            return ProjectService.ReadOnlyToken;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
+    }
+}
+
+/// <summary>Calls a core service in a scope of its own, before anyone is signed in (the sign-in page).</summary>
+internal sealed class CoreCallsAnonymous(IServiceScopeFactory scopes)
+{
+    public async Task<T> RunAsync<TService, T>(Func<TService, Task<T>> call)
+        where TService : notnull
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+}
