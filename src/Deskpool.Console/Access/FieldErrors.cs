@@ -6,7 +6,7 @@ namespace Deskpool.WebConsole.Access;
 /// A use case's failures, by the field each names (<c>root_volume.size</c>, <c>tags[3].key</c>), so
 /// that every input can show the core's own message beside it.
 /// </summary>
-internal sealed class FieldErrors
+public sealed class FieldErrors
 {
     public static readonly FieldErrors None = new([]);
 
@@ -28,6 +28,17 @@ internal sealed class FieldErrors
         _failures.FirstOrDefault(f => string.Equals(f.Field, field, StringComparison.Ordinal))?.Message;
 
     public bool Has(string field) => this[field] is not null;
+
+    /// <summary>The first message about this field or any field under it (<c>subnet_ids</c> covers <c>subnet_ids[1]</c>).</summary>
+    public string? Under(string field) =>
+        _failures.FirstOrDefault(f => f.Field is { } named && Covers(field, named))?.Message;
+
+    /// <summary>These failures and then those of <paramref name="other"/>.</summary>
+    public FieldErrors With(FieldErrors other) => other.IsEmpty ? this : new FieldErrors([.. _failures, .. other._failures]);
+
+    /// <summary>Leaves out "is required" until the person has tried to go on: an empty new form is not an error.</summary>
+    public FieldErrors WithoutMissing() =>
+        new(_failures.Where(f => f.Code != ErrorCodes.FieldRequired).ToList());
 
     /// <summary>The failures whose field is one of <paramref name="fields"/> or lies under one of them.</summary>
     public FieldErrors Only(IEnumerable<string> fields)
