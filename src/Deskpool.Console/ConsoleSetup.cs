@@ -19,7 +19,11 @@ public static class ConsoleSetup
     public static IServiceCollection AddDeskpoolConsole(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(mud =>
+        {
+            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.VisibleStateDuration = 2500;
+        });
         services.AddCascadingAuthenticationState();
         services.AddAuthorization();
         services.AddAuthentication(ConsoleAccount.Scheme)

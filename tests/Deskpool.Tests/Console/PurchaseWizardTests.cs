@@ -62,6 +62,11 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
         await Expect(row.GetByTestId("job-status")).ToHaveTextAsync("SUCCESS");
         await ScreenshotAsync(page, "pool-list");
 
+        await row.GetByRole(AriaRole.Link, new() { Name = "finance-pool" }).ClickAsync();
+        await Expect(page.GetByTestId("desktops").GetByTestId("desktop-state")).ToHaveTextAsync(["ACTIVE", "ACTIVE"]);
+        await Expect(page.GetByTestId("authorized-objects")).ToContainTextAsync("mei.lin");
+        await ScreenshotAsync(page, "pool-detail");
+
         var pool = await console.Client.PoolByNameAsync("finance-pool");
         Assert.Equal(2, pool.GetProperty("desktop_count").GetInt32());
         Assert.Equal(2, pool.GetProperty("data_volumes").GetArrayLength());
