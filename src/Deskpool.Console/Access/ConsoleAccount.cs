@@ -48,11 +48,17 @@ internal static class ConsoleAccount
         }
     }
 
+    /// <summary>Only the console's own pages are places to return to after signing in: no other site, no other path.</summary>
+    public static bool IsConsolePage(string? url) =>
+        url is not null && url.StartsWith(ConsoleSetup.BasePath + "/", StringComparison.Ordinal)
+        && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+        && Uri.IsWellFormedUriString(url, UriKind.Relative);
+
     public static void MapConsoleAccountEndpoints(this IEndpointRouteBuilder app)
     {
         // The sign-in page checks the token inside the circuit, which cannot set cookies; it hands a
         // single-use ticket to this endpoint, which can.
-        app.MapGet(ConsoleSetup.BasePath + "/sign-in/complete", async (HttpContext http, SignInTickets tickets, string? ticket) =>
+        app.MapGet(ConsoleSetup.BasePath + "/sign-in/complete", async (HttpContext http, SignInTickets tickets, string? ticket, string? returnUrl) =>
         {
             var site = http.Request.Headers["Sec-Fetch-Site"].ToString();
             if (site.Length > 0 && site != "same-origin")
@@ -67,7 +73,7 @@ internal static class ConsoleAccount
             }
 
             await http.SignInAsync(Scheme, principal);
-            return Results.Redirect(ConsoleSetup.BasePath + "/pools");
+            return Results.Redirect(IsConsolePage(returnUrl) ? returnUrl! : ConsoleSetup.BasePath + "/pools");
         }).ExcludeFromDescription();
 
         app.MapPost(ConsoleSetup.BasePath + "/sign-out", async (HttpContext http) =>

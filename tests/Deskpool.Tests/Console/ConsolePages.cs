@@ -48,7 +48,7 @@ public static class ConsolePages
     public static async Task FillNetworkAsync(IPage page)
     {
         await SelectAsync(page, "VPC", "vpc-workspace");
-        await SelectAsync(page, "Subnets", "subnet-desktops-a");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "subnet-desktops-a" }).CheckAsync();
     }
 
     /// <summary>The wizard's active step header, if it is the one titled <paramref name="title"/>.</summary>
