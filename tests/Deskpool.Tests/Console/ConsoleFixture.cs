@@ -57,6 +57,8 @@ public class ConsoleFixture : IAsyncLifetime
         Client = new HttpClient { BaseAddress = Address };
         Client.DefaultRequestHeaders.Add("X-Auth-Token", TestServer.TokenA);
 
+        Assert.True(File.Exists(ChromiumPath),
+            $"The console tests need Debian's Chromium at {ChromiumPath}: apt-get install chromium (.ci/run does).");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
