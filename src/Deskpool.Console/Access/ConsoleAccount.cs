@@ -30,7 +30,8 @@ internal static class ConsoleAccount
         ],
         Scheme));
 
-    /// <summary>A revoked credential, or one whose role changed, ends the console session at its next request.</summary>
+    /// <summary>A revoked credential, or one whose role changed, ends the console session at its next request.
+    /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
@@ -48,7 +49,9 @@ internal static class ConsoleAccount
         }
     }
 
-    /// <summary>Only the console's own pages are places to return to after signing in: no other site, no other path.</summary>
+    /// <summary>
+    /// Only the console's own pages are places to return to after signing in: no other site, no other path.
+    /// </summary>
     public static bool IsConsolePage(string? url) =>
         url is not null && url.StartsWith(ConsoleSetup.BasePath + "/", StringComparison.Ordinal)
         && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
@@ -58,7 +61,8 @@ internal static class ConsoleAccount
     {
         // The sign-in page checks the token inside the circuit, which cannot set cookies; it hands a
         // single-use ticket to this endpoint, which can.
-        app.MapGet(ConsoleSetup.BasePath + "/sign-in/complete", async (HttpContext http, SignInTickets tickets, string? ticket, string? returnUrl) =>
+        app.MapGet(ConsoleSetup.BasePath + "/sign-in/complete", async (
+            HttpContext http, SignInTickets tickets, string? ticket, string? returnUrl) =>
         {
             var site = http.Request.Headers["Sec-Fetch-Site"].ToString();
             if (site.Length > 0 && site != "same-origin")

@@ -29,14 +29,19 @@ public sealed class FieldErrors
 
     public bool Has(string field) => this[field] is not null;
 
-    /// <summary>The first message about this field or any field under it (<c>subnet_ids</c> covers <c>subnet_ids[1]</c>).</summary>
+    /// <summary>
+    /// The first message about this field or any field under it (<c>subnet_ids</c> covers <c>subnet_ids[1]</c>).
+    /// </summary>
     public string? Under(string field) =>
         _failures.FirstOrDefault(f => f.Field is { } named && Covers(field, named))?.Message;
 
     /// <summary>These failures and then those of <paramref name="other"/>.</summary>
-    public FieldErrors With(FieldErrors other) => other.IsEmpty ? this : new FieldErrors([.. _failures, .. other._failures]);
+    public FieldErrors With(FieldErrors other) =>
+        other.IsEmpty ? this : new FieldErrors([.. _failures, .. other._failures]);
 
-    /// <summary>Leaves out "is required" until the person has tried to go on: an empty new form is not an error.</summary>
+    /// <summary>
+    /// Leaves out "is required" until the person has tried to go on: an empty new form is not an error.
+    /// </summary>
     public FieldErrors WithoutMissing() =>
         new(_failures.Where(f => f.Code != ErrorCodes.FieldRequired).ToList());
 
@@ -44,14 +49,19 @@ public sealed class FieldErrors
     public FieldErrors Only(IEnumerable<string> fields)
     {
         var list = fields.ToList();
-        return new FieldErrors(_failures.Where(f => f.Field is { } field && list.Any(prefix => Covers(prefix, field))).ToList());
+        return new FieldErrors(_failures
+            .Where(f => f.Field is { } field && list.Any(prefix => Covers(prefix, field)))
+            .ToList());
     }
 
-    /// <summary>The failures not about any of <paramref name="fields"/>: shown above the form, not beside an input.</summary>
+    /// <summary>
+    /// The failures not about any of <paramref name="fields"/>: shown above the form, not beside an input.
+    /// </summary>
     public IEnumerable<Failure> Except(IEnumerable<string> fields)
     {
         var list = fields.ToList();
-        return _failures.Where(f => f.Field is null || !list.Any(field => string.Equals(field, f.Field, StringComparison.Ordinal)));
+        return _failures.Where(f =>
+            f.Field is null || !list.Any(field => string.Equals(field, f.Field, StringComparison.Ordinal)));
     }
 
     private static bool Covers(string prefix, string field) =>

@@ -11,7 +11,8 @@ namespace Deskpool.WebConsole.Access;
 internal sealed class SignInTickets(TimeProvider time)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, DateTimeOffset ExpiresAt)> _tickets = new();
+    private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, DateTimeOffset ExpiresAt)> _tickets =
+        new();
 
     public string Issue(ClaimsPrincipal principal)
     {

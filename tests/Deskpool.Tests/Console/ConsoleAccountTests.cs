@@ -23,7 +23,7 @@ public sealed class ConsoleAccountTests
     [Fact]
     public void Ticket_WorksOnce_AndNotAfterAMinute()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
         var tickets = new SignInTickets(time);
         var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "project-a")], "test"));
 

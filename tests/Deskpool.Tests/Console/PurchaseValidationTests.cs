@@ -21,6 +21,7 @@ public sealed class PurchaseValidationTests(ConsoleFixture console) : IClassFixt
         await FillAsync(page, "Data disk 1 size (GB)", "15");
         await Expect(page.GetByText("data_volumes[0].size must be a multiple of 10 GB (got 15).")).ToBeVisibleAsync();
         await ClickAsync(page, "Next: Advanced settings");
+        await ScreenshotAsync(page, "purchase-errors");
         await Expect(Step(page, "Basic configurations")).ToBeVisibleAsync();
 
         await FillAsync(page, "Data disk 1 size (GB)", "20");
@@ -30,7 +31,6 @@ public sealed class PurchaseValidationTests(ConsoleFixture console) : IClassFixt
         }
 
         await Expect(page.GetByTestId("data-disks-error")).ToHaveTextAsync("data_volumes may hold at most 10 items (got 11).");
-        await ScreenshotAsync(page, "purchase-errors");
         await ClickAsync(page, "Next: Advanced settings");
         await Expect(Step(page, "Basic configurations")).ToBeVisibleAsync();
 

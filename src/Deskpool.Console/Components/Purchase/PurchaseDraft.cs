@@ -103,7 +103,8 @@ public sealed class PurchaseDraft
         for (var step = 0; step < StepFields.Length; step++)
         {
             if (field is not null && StepFields[step].Any(f => field == f
-                    || field.StartsWith(f + ".", StringComparison.Ordinal) || field.StartsWith(f + "[", StringComparison.Ordinal)))
+                    || field.StartsWith(f + ".", StringComparison.Ordinal)
+                    || field.StartsWith(f + "[", StringComparison.Ordinal)))
             {
                 return step;
             }
@@ -140,7 +141,8 @@ public sealed class PurchaseDraft
                 : null,
             DesktopNamePolicyId = NamingPolicyId,
             AuthorizedObjects = Users.Concat(Groups)
-                .Select(o => (AuthorizedObjectRequest?)new AuthorizedObjectRequest(o.Id, o.Name, o.ObjectType, o.PermissionGroup))
+                .Select(o => (AuthorizedObjectRequest?)new AuthorizedObjectRequest(
+                    o.Id, o.Name, o.ObjectType, o.PermissionGroup))
                 .ToList(),
             ChargingMode = ChargingMode,
         };

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Components;
 
 namespace Deskpool.WebConsole.Components.Purchase;
 
-/// <summary>What every wizard step gets: the shared draft, the failures about its fields, and a way to say it changed.</summary>
+/// <summary>
+/// What every wizard step gets: the shared draft, the failures about its fields, and a way to say it changed.
+/// </summary>
 public abstract class StepBase : ComponentBase
 {
     [Parameter, EditorRequired]
