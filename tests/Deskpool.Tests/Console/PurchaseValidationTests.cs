@@ -95,6 +95,12 @@ public sealed class PurchaseValidationTests(ConsoleFixture console) : IClassFixt
         await page.GetByRole(AriaRole.Tab, new() { Name = "Batch import" }).ClickAsync();
         var upload = page.Locator("input[type=file]").First;
 
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "Download template" }).ClickAsync());
+        Assert.Equal("deskpool-users-template.xlsx", download.SuggestedFilename);
+        var template = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        Assert.Equal((byte)'P', template[0]);
+
         var tooMany = Workbooks.Build(Enumerable.Range(1, 201)
             .Select(i => Workbooks.Row($"{i}", $"bulk{i}", $"bulk{i}@example.com", null, null, null)).ToArray());
         await upload.SetInputFilesAsync(new FilePayload { Name = "users.xlsx", MimeType = XlsxType, Buffer = tooMany });

@@ -50,6 +50,10 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
         await ClickAsync(page, "Create group");
         await Expect(page.GetByTestId("assigned-users")).ToContainTextAsync("mei.lin");
         await Expect(page.GetByTestId("assigned-groups")).ToContainTextAsync("finance");
+        var groups = page.GetByTestId("assigned-groups");
+        await groups.GetByRole(AriaRole.Row).Filter(new() { HasText = "finance" }).GetByRole(AriaRole.Checkbox).CheckAsync();
+        await SelectAsync(page, "Permission group for the selected user groups", "administrators");
+        await groups.GetByRole(AriaRole.Button, new() { Name = "Batch setting" }).ClickAsync();
         await ScreenshotAsync(page, "purchase-3-assign");
         await ClickAsync(page, "Next: Confirm");
 
@@ -77,6 +81,10 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
         var poolId = pool.GetProperty("id").GetString()!;
         var (_, authorized) = await console.Client.GetJsonAsync(Wire.Path($"desktop-pools/{poolId}/users"));
         Assert.Equal(2, authorized.GetProperty("total_count").GetInt32());
+        var permissions = authorized.GetProperty("objects").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("object_name").GetString()!, o => o.GetProperty("user_group").GetString());
+        Assert.Equal("users", permissions["mei.lin"]);
+        Assert.Equal("administrators", permissions["finance"]);
         var names = (await console.Client.DesktopsAsync(poolId)).Select(d => d.GetProperty("computer_name").GetString());
         Assert.Equal(["FIN-001", "FIN-002"], names.Order());
     }
