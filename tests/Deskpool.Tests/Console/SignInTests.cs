@@ -60,6 +60,22 @@ public sealed class SignInTests(ConsoleFixture console) : IClassFixture<ConsoleF
     }
 
     [Fact]
+    public async Task SignIn_WorksWithTheKeyboardAlone()
+    {
+        var page = await console.NewPageAsync();
+        await page.GotoAsync("/console/sign-in");
+
+        await Expect(page.GetByLabel("Project id")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(TestServer.ProjectA);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("API token")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(TestServer.TokenA);
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.WaitForURLAsync("**/console/pools");
+    }
+
+    [Fact]
     public async Task ReadOnlyToken_SeesEverything_ButCannotChangeAnything()
     {
         var job = await console.Client.CreatePoolAsync(Wire.PoolRequest("read-only-pool", 1));

@@ -90,6 +90,9 @@ public sealed class PurchaseDraft
 
     public string? NamingPolicyId { get; set; }
 
+    /// <summary>The chosen rule's name, for the summary (the request carries only the id).</summary>
+    public string? NamingPolicyName { get; set; }
+
     public List<AssignedObject> Users { get; } = [];
 
     public List<AssignedObject> Groups { get; } = [];
