@@ -19,7 +19,7 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
             """{"user_name":"mei.lin","user_email":"mei.lin@example.com","active_type":"USER_ACTIVATE"}"""));
         var page = await console.SignedInPageAsync();
 
-        await FillBasicsAsync(page, "finance-pool");
+        await FillBasicsAsync(page, "finance-pool", size: 10);
         await ScreenshotAsync(page, "purchase-1-basic");
         await ClickAsync(page, "Next: Advanced settings");
 
@@ -58,6 +58,7 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
         await ClickAsync(page, "Next: Confirm");
 
         await Expect(Step(page, "Confirm")).ToBeVisibleAsync();
+        await FillAsync(page, "Pool description", "Pay-per-use dynamic pool from the purchase page example");
         await Expect(page.GetByTestId("purchase-summary")).ToContainTextAsync("finance-pool");
         await ScreenshotAsync(page, "purchase-4-confirm");
         await ClickAsync(page, "Buy now");
@@ -69,12 +70,13 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
         await ScreenshotAsync(page, "pool-list");
 
         await row.GetByRole(AriaRole.Link, new() { Name = "finance-pool" }).ClickAsync();
-        await Expect(page.GetByTestId("desktops").GetByTestId("desktop-state")).ToHaveTextAsync(["ACTIVE", "ACTIVE"]);
+        await Expect(page.GetByTestId("desktops").GetByTestId("desktop-state"))
+            .ToHaveTextAsync(Enumerable.Repeat("ACTIVE", 10).ToArray());
         await Expect(page.GetByTestId("authorized-objects")).ToContainTextAsync("mei.lin");
         await ScreenshotAsync(page, "pool-detail");
 
         var pool = await console.Client.PoolByNameAsync("finance-pool");
-        Assert.Equal(2, pool.GetProperty("desktop_count").GetInt32());
+        Assert.Equal(10, pool.GetProperty("desktop_count").GetInt32());
         Assert.Equal(2, pool.GetProperty("data_volumes").GetArrayLength());
         Assert.Equal(10, pool.GetProperty("autoscale_policy").GetProperty("once_auto_created").GetInt32());
         Assert.Equal(2, pool.GetProperty("tags").GetArrayLength());
@@ -86,7 +88,7 @@ public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<
         Assert.Equal("users", permissions["mei.lin"]);
         Assert.Equal("administrators", permissions["finance"]);
         var names = (await console.Client.DesktopsAsync(poolId)).Select(d => d.GetProperty("computer_name").GetString());
-        Assert.Equal(["FIN-001", "FIN-002"], names.Order());
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"FIN-{i:000}"), names.Order());
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
