@@ -21,7 +21,7 @@ public static class ConsoleSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(mud =>
         {
-            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter;
             mud.SnackbarConfiguration.VisibleStateDuration = 2500;
         });
         services.AddCascadingAuthenticationState();
