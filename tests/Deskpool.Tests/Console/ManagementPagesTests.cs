@@ -5,6 +5,7 @@ using static Deskpool.Tests.Console.ConsolePages;
 namespace Deskpool.Tests.Console;
 
 /// <summary>The pages beside the wizard: naming rules, user groups and users.</summary>
+[Collection(ConsoleTestCollection.Name)]
 public sealed class ManagementPagesTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using static Deskpool.Tests.Console.ConsolePages;
 namespace Deskpool.Tests.Console;
 
 /// <summary>The pool page: live desktop states, failure causes, and the actions on a pool.</summary>
+[Collection(ConsoleTestCollection.Name)]
 public sealed class PoolDetailTests(PoolDetailTests.Fixture console) : IClassFixture<PoolDetailTests.Fixture>
 {
     public sealed class Fixture : ConsoleFixture

@@ -8,6 +8,7 @@ namespace Deskpool.Tests.Console;
 /// Each wizard step shows the core's own messages beside the field they concern, while typing, and
 /// will not go on while one stands. The texts asserted are the core's, word for word.
 /// </summary>
+[Collection(ConsoleTestCollection.Name)]
 public sealed class PurchaseValidationTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
 {
     private const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

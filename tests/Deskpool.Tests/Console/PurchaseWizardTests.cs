@@ -6,6 +6,7 @@ using static Deskpool.Tests.Console.ConsolePages;
 namespace Deskpool.Tests.Console;
 
 /// <summary>The purchase wizard, driven in a real browser the way an administrator uses it.</summary>
+[Collection(ConsoleTestCollection.Name)]
 public sealed class PurchaseWizardTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
 {
     [Fact]

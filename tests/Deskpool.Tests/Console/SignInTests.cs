@@ -5,6 +5,7 @@ using static Deskpool.Tests.Console.ConsolePages;
 namespace Deskpool.Tests.Console;
 
 /// <summary>Signing in with a project id and token, the session cookie, and what a read-only token may do.</summary>
+[Collection(ConsoleTestCollection.Name)]
 public sealed class SignInTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
 {
     [Fact]
