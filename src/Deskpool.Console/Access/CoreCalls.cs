@@ -6,8 +6,9 @@ namespace Deskpool.WebConsole.Access;
 
 /// <summary>
 /// Calls the core use cases for the signed-in project. Each call gets its own service scope (and so
-/// its own database context), since a circuit lives long and its events may overlap. Changes are
-/// refused for read-only tokens here, in the door, not only by greyed-out buttons.
+/// its own database context), since a circuit lives long and its events may overlap. Before each
+/// change the session's credential is checked again, here in the door and not only by greyed-out
+/// buttons: a read-only token changes nothing, and a token deleted meanwhile stops working at once.
 /// </summary>
 internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession session)
 {
@@ -22,26 +23,26 @@ internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession sess
     public async Task<Failure?> ChangeAsync<TService>(Func<TService, string, Task<Failure?>> call)
         where TService : notnull
     {
-        var account = await session.AccountAsync();
-        if (!account.CanChange)
+        var outcome = await ChangeAsync<TService, bool>(async (service, projectId) =>
         {
-            return ProjectService.ReadOnlyToken;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
+            var failure = await call(service, projectId);
+            return failure is null ? (Outcome<bool>)true : failure;
+        });
+        return outcome.Failure;
     }
 
     public async Task<Outcome<T>> ChangeAsync<TService, T>(Func<TService, string, Task<Outcome<T>>> call)
         where TService : notnull
     {
         var account = await session.AccountAsync();
-        if (!account.CanChange)
+        await using var scope = scopes.CreateAsyncScope();
+        var allowed = await scope.ServiceProvider.GetRequiredService<ProjectService>()
+            .CheckAdministratorAsync(account.ProjectId, account.CredentialId, CancellationToken.None);
+        if (!allowed.Succeeded)
         {
-            return ProjectService.ReadOnlyToken;
+            return allowed.Failure;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
         return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
     }
 }

@@ -51,7 +51,24 @@ public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
                 "Incorrect IAM authentication information: x-auth-token not found.");
         }
 
-        var credential = await FindCredentialAsync(token, cancellationToken);
+        return Belongs(await FindCredentialAsync(token, cancellationToken), projectId);
+    }
+
+    /// <summary>
+    /// Checks, before a change, that a signed-in session's credential (known by its id) still exists
+    /// for the project and may change things: a token deleted or made read-only stops working at once.
+    /// </summary>
+    public async Task<Outcome<ApiCredential>> CheckAdministratorAsync(
+        string projectId, string credentialId, CancellationToken cancellationToken)
+    {
+        var credential = Belongs(await FindCredentialByIdAsync(credentialId, cancellationToken), projectId);
+        return credential.Succeeded && credential.Value.Role != CredentialRole.Administrator
+            ? ReadOnlyToken
+            : credential;
+    }
+
+    private static Outcome<ApiCredential> Belongs(ApiCredential? credential, string? projectId)
+    {
         if (credential is null)
         {
             return new Failure(FailureKind.Unauthorized, ErrorCodes.Unauthenticated,
