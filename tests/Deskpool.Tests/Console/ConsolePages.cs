@@ -64,7 +64,11 @@ public static class ConsolePages
         var size = page.ViewportSize!;
         var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
         await page.SetViewportSizeAsync(size.Width, Math.Max(size.Height, height));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(folder, name + ".png"),
+            Animations = ScreenshotAnimations.Disabled,
+        });
         await page.SetViewportSizeAsync(size.Width, size.Height);
     }
 
