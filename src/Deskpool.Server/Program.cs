@@ -1,6 +1,7 @@
 using System.Globalization;
 using Deskpool.Server.Api;
 using Deskpool.Server.Hosting;
+using Deskpool.WebConsole;
 
 // Every message, number and time on the wire is culture-independent, whatever the host's locale.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -26,6 +27,7 @@ if (migrateOnly)
 
 app.MapDeskpoolOperations();
 app.MapDeskpoolApi();
+app.MapDeskpoolConsole();
 await app.RunAsync();
 return 0;
 

@@ -230,7 +230,7 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
     }
 
     /// <summary>Group names: 1–64 characters of letters, digits, '.', '-' and '_'.</summary>
-    private static string? GroupName(Rules rules, string? value)
+    public static string? GroupName(Rules rules, string? value)
     {
         if (!rules.Required("group_name", value))
         {

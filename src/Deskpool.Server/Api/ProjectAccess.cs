@@ -1,5 +1,4 @@
 using Deskpool.Core.Tenancy;
-using Deskpool.Core.Validation;
 
 namespace Deskpool.Server.Api;
 
@@ -15,36 +14,19 @@ internal sealed class ProjectAccess(ProjectService projects) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var token = http.Request.Headers[TokenHeader].ToString();
-        if (string.IsNullOrEmpty(token) || token.Length > 40_000)
+        var checkedCredential = await projects.CheckCredentialAsync(
+            http.GetRouteValue("projectId") as string, http.Request.Headers[TokenHeader].ToString(), http.RequestAborted);
+        if (!checkedCredential.Succeeded)
         {
-            return Refuse(http, FailureKind.Unauthorized, ErrorCodes.Unauthenticated,
-                "Incorrect IAM authentication information: x-auth-token not found.");
+            return ApiErrors.From(checkedCredential.Failure, http);
         }
 
-        var credential = await projects.FindCredentialAsync(token, http.RequestAborted);
-        if (credential is null)
-        {
-            return Refuse(http, FailureKind.Unauthorized, ErrorCodes.Unauthenticated,
-                "Incorrect IAM authentication information: the token is not valid.");
-        }
-
-        var projectId = http.GetRouteValue("projectId") as string;
-        if (!string.Equals(credential.ProjectId, projectId, StringComparison.Ordinal))
-        {
-            return Refuse(http, FailureKind.Forbidden, ErrorCodes.ProjectMismatch,
-                $"The token is not valid for project {projectId}.");
-        }
-
+        var credential = checkedCredential.Value;
         if (credential.Role == CredentialRole.ReadOnly && !HttpMethods.IsGet(http.Request.Method))
         {
-            return Refuse(http, FailureKind.Forbidden, ErrorCodes.ProjectMismatch,
-                "The token is read-only; this operation needs an administrator token.");
+            return ApiErrors.From(ProjectService.ReadOnlyToken, http);
         }
 
         return await next(context);
     }
-
-    private static IResult Refuse(HttpContext http, FailureKind kind, string code, string message) =>
-        ApiErrors.From(new Failure(kind, code, message), http);
 }

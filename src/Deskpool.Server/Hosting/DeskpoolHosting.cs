@@ -18,6 +18,7 @@ using Deskpool.Drivers.Libvirt;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
 using Deskpool.Server.Api;
+using Deskpool.WebConsole;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -162,6 +163,11 @@ internal static class DeskpoolHosting
         builder.AddDeskpoolObservability();
 
         services.AddDeskpoolApi();
+        services.AddDeskpoolConsole();
+
+        // The console's files (MudBlazor's among them) are found through the static web assets manifest
+        // when the server runs from a build folder, in any environment, not only in Development.
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 

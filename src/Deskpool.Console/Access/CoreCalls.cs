@@ -1,0 +1,59 @@
+using Deskpool.Core.Tenancy;
+using Deskpool.Core.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Deskpool.WebConsole.Access;
+
+/// <summary>
+/// Calls the core use cases for the signed-in project. Each call gets its own service scope (and so
+/// its own database context), since a circuit lives long and its events may overlap. Before each
+/// change the session's credential is checked again, here in the door and not only by greyed-out
+/// buttons: a read-only token changes nothing, and a token deleted meanwhile stops working at once.
+/// </summary>
+internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession session)
+{
+    public async Task<T> ReadAsync<TService, T>(Func<TService, string, Task<T>> call)
+        where TService : notnull
+    {
+        var account = await session.AccountAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
+    }
+
+    public async Task<Failure?> ChangeAsync<TService>(Func<TService, string, Task<Failure?>> call)
+        where TService : notnull
+    {
+        var outcome = await ChangeAsync<TService, bool>(async (service, projectId) =>
+        {
+            var failure = await call(service, projectId);
+            return failure is null ? (Outcome<bool>)true : failure;
+        });
+        return outcome.Failure;
+    }
+
+    public async Task<Outcome<T>> ChangeAsync<TService, T>(Func<TService, string, Task<Outcome<T>>> call)
+        where TService : notnull
+    {
+        var account = await session.AccountAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        var allowed = await scope.ServiceProvider.GetRequiredService<ProjectService>()
+            .CheckAdministratorAsync(account.ProjectId, account.CredentialId, CancellationToken.None);
+        if (!allowed.Succeeded)
+        {
+            return allowed.Failure;
+        }
+
+        return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
+    }
+}
+
+/// <summary>Calls a core service in a scope of its own, before anyone is signed in (the sign-in page).</summary>
+internal sealed class CoreCallsAnonymous(IServiceScopeFactory scopes)
+{
+    public async Task<T> RunAsync<TService, T>(Func<TService, Task<T>> call)
+        where TService : notnull
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+}
