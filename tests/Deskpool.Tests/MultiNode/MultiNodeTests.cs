@@ -210,9 +210,11 @@ public sealed class MultiNodeTests
             await Task.Delay(200);
         }
 
+        Assert.Equal(size, hypervisor.CountMachines());
         foreach (var desktop in answers.Select(a => a.Desktop).Distinct())
         {
             Assert.Equal(1, hypervisor.Resets(desktop));
+            Assert.Equal(1, hypervisor.CreateRequests(desktop));
         }
     }
 
