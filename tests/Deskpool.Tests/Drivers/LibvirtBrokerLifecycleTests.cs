@@ -33,7 +33,7 @@ public sealed class LibvirtBrokerLifecycleTests : IAsyncLifetime
         var settings = TestHypervisor.ZoneSettings(Zone, TestHypervisor.Create());
         settings["Deskpool:Catalog:AvailabilityZones:0:Driver"] = "libvirt";
         settings[$"Deskpool:Drivers:Libvirt:Zones:{Zone}:DisplayPorts"] = $"{FirstPort}-{LastPort}";
-        settings["Deskpool:Broker:PollInterval"] = "00:00:00.100";
+        settings["Deskpool:Broker:PollInterval"] = "01:00:00";
         _server = await TestServer.StartAsync(settings, TestServer.NewDataDirectory(), _clock);
     }
 
