@@ -340,6 +340,13 @@ public sealed partial class Broker : IAsyncDisposable
         {
             var wanted = poolGroup.Select(r => r.User.UserId).Distinct().Count();
             var candidates = await _idle.TakeAsync(db, poolGroup.Key, wanted, cancellationToken);
+            if (candidates.Count < wanted && await IdleCountAsync(db, poolGroup.Key, cancellationToken) > candidates.Count)
+            {
+                // Idle desktops exist that another node's writer holds locked right now: they may
+                // be free again in a moment, so this is a collision to retry, not "none idle".
+                throw new DbUpdateException("Idle desktops are locked by another node's assignment.");
+            }
+
             idle[poolGroup.Key] = new Queue<Desktop>(candidates);
         }
 
@@ -361,6 +368,11 @@ public sealed partial class Broker : IAsyncDisposable
 
         return results;
     }
+
+    private static Task<int> IdleCountAsync(DeskpoolDbContext db, string poolId, CancellationToken cancellationToken) =>
+        db.Desktops.CountAsync(
+            d => d.PoolId == poolId && d.State == DesktopState.Running && !db.Bindings.Any(b => b.DesktopId == d.Id),
+            cancellationToken);
 
     private ClaimResult Reconnect(DeskpoolDbContext db, Binding binding, Desktop desktop, DateTimeOffset now)
     {
@@ -418,7 +430,7 @@ public sealed partial class Broker : IAsyncDisposable
         return new ClaimResult(desktop, null, ticket, binding.TicketExpiresAt, newlyBound, StartedJob: false);
     }
 
-    private const int MaxClaimAttempts = 8;
+    private const int MaxClaimAttempts = 20;
 
     private sealed record ClaimRequest(EndUser User, Pool Pool, TaskCompletionSource<ClaimResult> Done);
 
