@@ -194,16 +194,7 @@ public sealed partial class Autoscaler(
             }
 
             scaling.Version++;
-            var job = new Job
-            {
-                Id = Guid.CreateVersion7().ToString(),
-                ProjectId = desktops[0].ProjectId,
-                JobType = JobTypes.DeleteDesktops,
-                PoolId = pool.Key,
-                Status = JobStatus.Waiting,
-                CreatedAt = now,
-                SubJobsTotal = desktops.Count,
-            };
+            var job = Job.New(desktops[0].ProjectId, JobTypes.DeleteDesktops, pool.Key, desktops.Count, now);
             foreach (var desktop in desktops)
             {
                 desktop.MoveTo(DesktopState.Deleting, now, "clean-up after a failed creation");
@@ -424,19 +415,9 @@ public sealed partial class Autoscaler(
         }
 
         var desktop = planned.Value.SubJobs[0].DesktopId;
-        db.Bindings.Add(new Binding
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            ProjectId = pool.ProjectId,
-            PoolId = pool.Id,
-            DesktopId = desktop,
-            UserId = user.UserId,
-            UserName = user.UserName,
-            Permanent = pool.Type == PoolType.Static,
-            State = SessionState.Assigned,
-            BoundAt = now,
-            ReleaseAt = pool.Type == PoolType.Static ? null : now + bindings.UnclaimedHold(pool),
-        });
+        var binding = Binding.New(pool, desktop, user.UserId, user.UserName, now);
+        binding.ReleaseAt = binding.Permanent ? null : now + bindings.UnclaimedHold(pool);
+        db.Bindings.Add(binding);
         scaling.LastReason = reason;
         scaling.Version++;
         db.ScalingDecisions.Add(Decision(planned.Value.Id));
@@ -460,16 +441,7 @@ public sealed partial class Autoscaler(
         }
 
         db.Desktops.AddRange(planned.Value);
-        var job = new Job
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            ProjectId = pool.ProjectId,
-            JobType = JobTypes.CreateDesktops,
-            PoolId = pool.Id,
-            Status = JobStatus.Waiting,
-            CreatedAt = now,
-            SubJobsTotal = count,
-        };
+        var job = Job.New(pool.ProjectId, JobTypes.CreateDesktops, pool.Id, count, now);
         job.SubJobs.AddRange(DesktopPlanner.SubJobsFor(job, planned.Value, now));
         db.Jobs.Add(job);
         return job;

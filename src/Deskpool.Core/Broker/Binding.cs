@@ -1,3 +1,5 @@
+using Deskpool.Core.Pools;
+
 namespace Deskpool.Core.Broker;
 
 /// <summary>Where a binding's user session stands.</summary>
@@ -59,6 +61,20 @@ public sealed class Binding
 
     /// <summary>Optimistic concurrency token, bumped on every change.</summary>
     public long Version { get; set; }
+
+    /// <summary>A new binding of a pool's desktop to a user, kept for good in a static pool.</summary>
+    public static Binding New(Pool pool, string desktopId, string userId, string userName, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7().ToString(),
+        ProjectId = pool.ProjectId,
+        PoolId = pool.Id,
+        DesktopId = desktopId,
+        UserId = userId,
+        UserName = userName,
+        Permanent = pool.Type == PoolType.Static,
+        State = SessionState.Assigned,
+        BoundAt = now,
+    };
 }
 
 /// <summary>A signed-in end user. Only the digest of the bearer token is stored.</summary>

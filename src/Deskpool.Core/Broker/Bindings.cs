@@ -185,18 +185,7 @@ public sealed class Bindings(
                 $"User {user.UserName} is not authorised on pool {pool.Name}; authorise them (or a group of theirs) first.");
         }
 
-        var binding = new Binding
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            ProjectId = projectId,
-            PoolId = poolId,
-            DesktopId = desktop.Id,
-            UserId = user.Id,
-            UserName = user.UserName,
-            Permanent = true,
-            State = SessionState.Assigned,
-            BoundAt = time.GetUtcNow(),
-        };
+        var binding = Binding.New(pool, desktop.Id, user.Id, user.UserName, time.GetUtcNow());
         db.Bindings.Add(binding);
         PoolEvents.Add(db, desktop, PoolEventKinds.Bound, binding.BoundAt, user.UserName, "assigned by an administrator");
         try

@@ -340,7 +340,7 @@ public sealed partial class Broker : IAsyncDisposable
         {
             var wanted = poolGroup.Select(r => r.User.UserId).Distinct().Count();
             var candidates = await _idle.TakeAsync(db, poolGroup.Key, wanted, cancellationToken);
-            if (candidates.Count < wanted && await IdleCountAsync(db, poolGroup.Key, cancellationToken) > candidates.Count)
+            if (candidates.Count < wanted && await IdleDesktopQuery.Of(db, poolGroup.Key).CountAsync(cancellationToken) > candidates.Count)
             {
                 // Idle desktops exist that another node's writer holds locked right now: they may
                 // be free again in a moment, so this is a collision to retry, not "none idle".
@@ -369,11 +369,6 @@ public sealed partial class Broker : IAsyncDisposable
         return results;
     }
 
-    private static Task<int> IdleCountAsync(DeskpoolDbContext db, string poolId, CancellationToken cancellationToken) =>
-        db.Desktops.CountAsync(
-            d => d.PoolId == poolId && d.State == DesktopState.Running && !db.Bindings.Any(b => b.DesktopId == d.Id),
-            cancellationToken);
-
     private ClaimResult Reconnect(DeskpoolDbContext db, Binding binding, Desktop desktop, DateTimeOffset now)
     {
         if (desktop.State == DesktopState.Running)
@@ -399,18 +394,7 @@ public sealed partial class Broker : IAsyncDisposable
             return ClaimResult.NoIdle;
         }
 
-        var binding = new Binding
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            ProjectId = request.Pool.ProjectId,
-            PoolId = request.Pool.Id,
-            DesktopId = desktop.Id,
-            UserId = request.User.UserId,
-            UserName = request.User.UserName,
-            Permanent = request.Pool.Type == PoolType.Static,
-            State = SessionState.Assigned,
-            BoundAt = now,
-        };
+        var binding = Binding.New(request.Pool, desktop.Id, request.User.UserId, request.User.UserName, now);
         db.Bindings.Add(binding);
         PoolEvents.Add(db, desktop, PoolEventKinds.Bound, now, binding.UserName, "user connected; an idle desktop was bound");
         return Connect(binding, desktop, now, newlyBound: true);

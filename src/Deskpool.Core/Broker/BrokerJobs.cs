@@ -12,7 +12,7 @@ internal static class BrokerJobs
 
     public static Job Reset(Desktop desktop, string reason, DateTimeOffset now)
     {
-        var job = NewJob(desktop, JobTypes.RebuildDesktops, now);
+        var job = Job.New(desktop.ProjectId, JobTypes.RebuildDesktops, desktop.PoolId, 1, now);
         desktop.MoveTo(DesktopState.Resetting, now, reason);
         job.SubJobs.Add(DesktopActions.NewSubJob(job, desktop, DesktopOperation.Reset, JobTypes.RebuildDesktops, null, now));
         return job;
@@ -20,19 +20,8 @@ internal static class BrokerJobs
 
     public static Job Start(Desktop desktop, DateTimeOffset now)
     {
-        var job = NewJob(desktop, JobTypes.OperateDesktops, now);
+        var job = Job.New(desktop.ProjectId, JobTypes.OperateDesktops, desktop.PoolId, 1, now);
         job.SubJobs.Add(DesktopActions.Plan(job, desktop, DesktopActions.Start, "SOFT", now));
         return job;
     }
-
-    private static Job NewJob(Desktop desktop, string jobType, DateTimeOffset now) => new()
-    {
-        Id = Guid.CreateVersion7().ToString(),
-        ProjectId = desktop.ProjectId,
-        JobType = jobType,
-        PoolId = desktop.PoolId,
-        Status = JobStatus.Waiting,
-        CreatedAt = now,
-        SubJobsTotal = 1,
-    };
 }

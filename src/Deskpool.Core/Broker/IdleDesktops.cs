@@ -18,10 +18,11 @@ public interface IIdleDesktopQuery
 /// <summary>Running, unbound desktops of the pool, in id order.</summary>
 public sealed class IdleDesktopQuery : IIdleDesktopQuery
 {
+    /// <summary>What idle means: running and bound to nobody.</summary>
+    public static IQueryable<Desktop> Of(DeskpoolDbContext db, string poolId) =>
+        db.Desktops.Where(d =>
+            d.PoolId == poolId && d.State == DesktopState.Running && !db.Bindings.Any(b => b.DesktopId == d.Id));
+
     public Task<List<Desktop>> TakeAsync(DeskpoolDbContext db, string poolId, int count, CancellationToken cancellationToken) =>
-        db.Desktops
-            .Where(d => d.PoolId == poolId && d.State == DesktopState.Running && !db.Bindings.Any(b => b.DesktopId == d.Id))
-            .OrderBy(d => d.Id)
-            .Take(count)
-            .ToListAsync(cancellationToken);
+        Of(db, poolId).OrderBy(d => d.Id).Take(count).ToListAsync(cancellationToken);
 }

@@ -42,6 +42,18 @@ public sealed class Job
     public string? TraceParent { get; set; }
 
     public List<SubJob> SubJobs { get; init; } = [];
+
+    /// <summary>A new job, waiting for its sub-jobs to be claimed.</summary>
+    public static Job New(string projectId, string jobType, string? poolId, int subJobs, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7().ToString(),
+        ProjectId = projectId,
+        JobType = jobType,
+        PoolId = poolId,
+        Status = JobStatus.Waiting,
+        CreatedAt = now,
+        SubJobsTotal = subJobs,
+    };
 }
 
 /// <summary>One desktop's share of a job, claimed by a worker through a lease.</summary>

@@ -307,7 +307,7 @@ public sealed class PoolService(
             .Where(d => d.PoolId == poolId && d.State != DesktopState.Deleted)
             .OrderBy(d => d.ComputerName).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var job = NewJob(projectId, JobTypes.ExecuteDesktopsAction, poolId, desktops.Count, now);
+        var job = Job.New(projectId, JobTypes.ExecuteDesktopsAction, poolId, desktops.Count, now);
         foreach (var desktop in desktops)
         {
             job.SubJobs.Add(DesktopActions.Plan(job, desktop, request.OpType!, request.Type ?? "SOFT", now));
@@ -347,7 +347,7 @@ public sealed class PoolService(
 
         var poolIds = desktops.Select(d => d.PoolId).Distinct().ToList();
         var now = time.GetUtcNow();
-        var job = NewJob(projectId, JobTypes.DeleteDesktops, poolIds.Count == 1 ? poolIds[0] : null, desktops.Count, now);
+        var job = Job.New(projectId, JobTypes.DeleteDesktops, poolIds.Count == 1 ? poolIds[0] : null, desktops.Count, now);
         foreach (var desktop in desktops)
         {
             desktop.MoveTo(DesktopState.Deleting, now, "delete requested");
@@ -439,7 +439,7 @@ public sealed class PoolService(
         }
 
         db.Desktops.AddRange(planned.Value);
-        var job = NewJob(pool.ProjectId, jobType, pool.Id, count, now);
+        var job = Job.New(pool.ProjectId, jobType, pool.Id, count, now);
         job.SubJobs.AddRange(DesktopPlanner.SubJobsFor(job, planned.Value, now));
         return await SaveJobAsync(job, pool, now, cancellationToken);
     }
@@ -593,17 +593,6 @@ public sealed class PoolService(
         Domain = spec.Domain,
         Status = PoolStatus.Temporary,
         CreatedAt = now,
-    };
-
-    private static Job NewJob(string projectId, string jobType, string? poolId, int subJobs, DateTimeOffset now) => new()
-    {
-        Id = Guid.CreateVersion7().ToString(),
-        ProjectId = projectId,
-        JobType = jobType,
-        PoolId = poolId,
-        Status = JobStatus.Waiting,
-        CreatedAt = now,
-        SubJobsTotal = subJobs,
     };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
