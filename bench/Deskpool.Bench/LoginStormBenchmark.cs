@@ -89,7 +89,13 @@ internal static class LoginStormBenchmark
         var tokens = Seed(database, groupId, users);
 
         Console.WriteLine($"Storm: {users} connects over {nodes.Count} node(s), {concurrency} in flight...");
+        var serverCpuBefore = nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.CpuTime());
+        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var machineBefore = MachineCpu.BusyTime();
         var (elapsed, latencies, desktops, failures) = await StormAsync(nodes, poolId, tokens, concurrency, cancellationToken);
+        var serverCpu = nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.CpuTime()) - serverCpuBefore;
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
+        var machineBusy = MachineCpu.BusyTime() - machineBefore;
         var doubles = CountDoubleAssignments(database, desktops);
         Console.WriteLine("Scaler reaction...");
         var reactions = await ScalerReactionAsync(admin, server, hypervisorFile, groupId, tokens, cancellationToken);
@@ -105,6 +111,8 @@ internal static class LoginStormBenchmark
             | Assignments | Failed | Wall time (s) | Assignments/s | p50 (ms) | p99 (ms) | Max (ms) | Double assignments |
             |---:|---:|---:|---:|---:|---:|---:|---:|
             | {desktops.Count} | {failures} | {elapsed.TotalSeconds:0.00} | {desktops.Count / elapsed.TotalSeconds:0} | {Percentile(latencies, 0.50):0.0} | {Percentile(latencies, 0.99):0.0} | {latencies[^1]:0.0} | {doubles} |
+
+            CPU per connect: server {serverCpu.TotalMilliseconds / tokens.Count:0.00} ms, this client {clientCpu.TotalMilliseconds / tokens.Count:0.00} ms; the machine was busy {machineBusy.TotalSeconds:0.0} CPU-s in {elapsed.TotalSeconds:0.0} s on {facts.Cores} cores, {Math.Max(0, (machineBusy - serverCpu - clientCpu).TotalSeconds):0.0} CPU-s of it other work.
 
             Real sign-ins (PBKDF2 password check): {signInRate:0.0} per second, one at a time.
             Scaler reaction, idle drop (a bind) to the first create request, {reactions.Count} samples: median {Percentile(reactions, 0.5):0} ms, max {reactions.Max():0} ms ({string.Join(", ", reactions.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}).

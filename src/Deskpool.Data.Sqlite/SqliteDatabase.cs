@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Deskpool.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -28,26 +29,39 @@ public static class SqliteDatabase
 /// across application crashes in WAL mode (only an OS crash can lose the last commits).
 /// A writer that finds the write lock taken waits inside SQLite (busy_timeout), which retries
 /// within milliseconds; left to Microsoft.Data.Sqlite, it would sleep 150 ms between tries.
+/// The settings belong to the native connection, which the connection pool keeps open across
+/// many logical opens, so they are applied once per native connection, not once per query.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     private const string Pragmas =
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
 
+    private readonly ConditionalWeakTable<object, object> _configured = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
     }
 
     public override async Task ConnectionOpenedAsync(
         DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (FirstOpen(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    private bool FirstOpen(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } native } || _configured.TryAdd(native, native);
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the server.</summary>

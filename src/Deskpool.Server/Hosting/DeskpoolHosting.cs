@@ -85,7 +85,9 @@ internal static class DeskpoolHosting
         services.AddSingleton<MailSender>();
 
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
-        services.AddDbContext<DeskpoolDbContext>((sp, options) =>
+        // Pooled contexts: options are built once and a context is reset, not rebuilt, per scope;
+        // a login storm opens several scopes per request.
+        services.AddDbContextPool<DeskpoolDbContext>((sp, options) =>
         {
             var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
