@@ -8,7 +8,7 @@ namespace Deskpool.Tests.Api;
 /// A server where projects A and B each have a pool of one desktop, its finished job and a naming
 /// policy. Route templates name A's ids as {pool}, {job}, {desktop}, {policy} and B's with a B suffix.
 /// </summary>
-public sealed class AccessFixture : ServerFixture
+public class AccessFixture : ServerFixture
 {
     private readonly Dictionary<string, string> _ids = [];
 
