@@ -27,8 +27,22 @@ public static partial class UserRules
     [GeneratedRegex(@"^\+?[0-9][0-9 /-]*[0-9]$")]
     private static partial Regex PhoneShape();
 
-    /// <summary>Usernames are compared after NFKC normalisation, case-insensitively.</summary>
-    public static string Normalize(string text) => text.Normalize(NormalizationForm.FormKC).Trim();
+    /// <summary>
+    /// Usernames are compared after NFKC normalisation, case-insensitively. Text that cannot be
+    /// normalised (it holds code points that are not characters) stays as it is, for the field's
+    /// own rule to refuse.
+    /// </summary>
+    public static string Normalize(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormKC).Trim();
+        }
+        catch (ArgumentException)
+        {
+            return text.Trim();
+        }
+    }
 
     public static string Key(string text) => Normalize(text).ToUpperInvariant();
 

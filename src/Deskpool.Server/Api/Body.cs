@@ -22,6 +22,11 @@ internal static class Body
         {
             await using var body = await ReadBoundedAsync(request, cancellationToken);
             empty = body.Length == 0;
+            if (!empty && BodyText.FindForbidden(body.GetBuffer().AsSpan(0, (int)body.Length)) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             value = await JsonSerializer.DeserializeAsync<T>(body, ApiJson.Options, cancellationToken);
         }
         catch (JsonException ex)

@@ -21,6 +21,8 @@ public sealed class SweepFixture : AccessFixture
 
     public string AgentKeyOfB { get; private set; } = "";
 
+    public string AgentKeyOfA { get; private set; } = "";
+
     public string UserId { get; private set; } = "";
 
     public string GroupId { get; private set; } = "";
@@ -38,6 +40,8 @@ public sealed class SweepFixture : AccessFixture
         var (_, key) = await clientB.PostJsonAsync(
             Wire.Path($"desktops/{Id("desktopB")}/agent-key", TestServer.ProjectB), null);
         AgentKeyOfB = key.GetProperty("agent_key").GetString()!;
+        var (_, keyOfA) = await Client.PostJsonAsync(Wire.Path($"desktops/{Id("desktop")}/agent-key"), null);
+        AgentKeyOfA = keyOfA.GetProperty("agent_key").GetString()!;
     }
 }
 
