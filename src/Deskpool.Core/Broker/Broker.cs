@@ -186,17 +186,33 @@ public sealed partial class Broker : IAsyncDisposable
     }
 
     internal static IQueryable<Pool> AuthorizedPools(DeskpoolDbContext db, EndUser user) =>
-        db.Pools.AsNoTracking().Where(p => p.ProjectId == user.ProjectId && db.PoolAuthorizations.Any(a =>
+        AuthorizedPools(db, user.ProjectId, user.UserId);
+
+    private static IQueryable<Pool> AuthorizedPools(DeskpoolDbContext db, string projectId, string userId) =>
+        db.Pools.AsNoTracking().Where(p => p.ProjectId == projectId && db.PoolAuthorizations.Any(a =>
             a.PoolId == p.Id
-            && ((a.ObjectType == AuthorizedObjectType.User && a.ObjectId == user.UserId)
+            && ((a.ObjectType == AuthorizedObjectType.User && a.ObjectId == userId)
                 || (a.ObjectType == AuthorizedObjectType.UserGroup
-                    && db.GroupMemberships.Any(m => m.GroupId == a.ObjectId && m.UserId == user.UserId)))));
+                    && db.GroupMemberships.Any(m => m.GroupId == a.ObjectId && m.UserId == userId)))));
+
+    /// <summary>
+    /// The pool a connect names, if the user may use it: the rule of <see cref="AuthorizedPools(DeskpoolDbContext, EndUser)"/>
+    /// for one pool, compiled once because every connect asks it (a compiled query cannot call the
+    /// builder). Tests of connect and of the pool list hold the two to the same rule.
+    /// </summary>
+    private static readonly Func<DeskpoolDbContext, string, string, string, CancellationToken, Task<Pool?>> UsablePool =
+        EF.CompileAsyncQuery((DeskpoolDbContext db, string projectId, string userId, string poolId, CancellationToken _) =>
+            db.Pools.AsNoTracking().FirstOrDefault(p => p.Id == poolId && p.ProjectId == projectId && db.PoolAuthorizations.Any(a =>
+                a.PoolId == p.Id
+                && ((a.ObjectType == AuthorizedObjectType.User && a.ObjectId == userId)
+                    || (a.ObjectType == AuthorizedObjectType.UserGroup
+                        && db.GroupMemberships.Any(m => m.GroupId == a.ObjectId && m.UserId == userId))))));
 
     private async Task<Outcome<Pool>> UsablePoolAsync(EndUser user, string poolId, CancellationToken cancellationToken)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
-        var pool = await AuthorizedPools(db, user).FirstOrDefaultAsync(p => p.Id == poolId, cancellationToken);
+        var pool = await UsablePool(db, user.ProjectId, user.UserId, poolId, cancellationToken);
         return pool is null
             ? Failure.NotFound(ErrorCodes.PoolNotFound,
                 $"Desktop pool {poolId} does not exist, or you are not authorised to use it.")

@@ -140,15 +140,8 @@ public sealed class SignInService(
     /// <summary>The signed-in user a bearer token belongs to, or null when the token is unknown, expired or the account blocked.</summary>
     public async Task<EndUser?> ResolveAsync(string token, CancellationToken cancellationToken)
     {
-        var digest = Tokens.Digest(token);
         var now = time.GetUtcNow();
-        var found = await db.EndUserSessions.AsNoTracking()
-            .Where(s => s.TokenDigest == digest && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new
-            {
-                u.ProjectId, u.Id, u.UserName, u.Locked, u.Disabled, u.AccountExpires,
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var found = await SessionUser(db, Tokens.Digest(token), now, cancellationToken);
         if (found is null || found.Locked || found.Disabled || found.AccountExpires <= now)
         {
             return null;
@@ -156,6 +149,18 @@ public sealed class SignInService(
 
         return new EndUser(found.ProjectId, found.Id, found.UserName);
     }
+
+    private sealed record SessionAccount(
+        string ProjectId, string Id, string UserName, bool Locked, bool Disabled, DateTimeOffset? AccountExpires);
+
+    /// <summary>The account behind a live session token; asked on every end-user request, so compiled once.</summary>
+    private static readonly Func<DeskpoolDbContext, string, DateTimeOffset, CancellationToken, Task<SessionAccount?>> SessionUser =
+        EF.CompileAsyncQuery((DeskpoolDbContext db, string digest, DateTimeOffset now, CancellationToken _) =>
+            db.EndUserSessions.AsNoTracking()
+                .Where(s => s.TokenDigest == digest && s.ExpiresAt > now)
+                .Join(db.Users, s => s.UserId, u => u.Id, (s, u) =>
+                    new SessionAccount(u.ProjectId, u.Id, u.UserName, u.Locked, u.Disabled, u.AccountExpires))
+                .FirstOrDefault());
 
     public Task SignOutAsync(string token, CancellationToken cancellationToken)
     {
