@@ -77,7 +77,7 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
             ["expires"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
             // The token rides in the fragment, which browsers never send: it cannot end up in
             // request logs or proxies' access logs on the way to the activation page.
-            ["link"] = $"{access}/activate#token={Uri.EscapeDataString(token)}",
+            ["link"] = $"{access}/portal/activate#token={Uri.EscapeDataString(token)}",
         });
 
         // One mail per link: the key names the link (by its digest), so a resend is a new mail.

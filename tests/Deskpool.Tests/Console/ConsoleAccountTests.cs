@@ -54,12 +54,39 @@ public sealed class ConsoleAccountTests(ServerFixture server) : IClassFixture<Se
         var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "project-a")], "test"));
 
         var once = tickets.Issue(principal);
-        Assert.Same(principal, tickets.Redeem(once));
-        Assert.Null(tickets.Redeem(once));
+        Assert.Same(principal, tickets.Redeem(once, "test"));
+        Assert.Null(tickets.Redeem(once, "test"));
 
         var late = tickets.Issue(principal);
         time.Advance(TimeSpan.FromSeconds(61));
-        Assert.Null(tickets.Redeem(late));
-        Assert.Null(tickets.Redeem("0000"));
+        Assert.Null(tickets.Redeem(late, "test"));
+        Assert.Null(tickets.Redeem("0000", "test"));
     }
+
+    [Fact]
+    public void Ticket_WorksOnlyAtTheDoorItWasIssuedFor()
+    {
+        var tickets = new SignInTickets(TimeProvider.System);
+        var endUser = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "mei")], PortalAccount.Scheme));
+
+        var portalTicket = tickets.Issue(endUser);
+        var asConsole = tickets.Redeem(portalTicket, ConsoleAccount.Scheme);
+        var retried = tickets.Redeem(portalTicket, PortalAccount.Scheme);
+
+        Assert.Null(asConsole);
+        Assert.Null(retried);
+        Assert.Same(endUser, tickets.Redeem(tickets.Issue(endUser), PortalAccount.Scheme));
+    }
+
+    [Theory]
+    [InlineData("/portal", true)]
+    [InlineData("/portal/pools/01a2", true)]
+    [InlineData("/portals", false)]
+    [InlineData("/console/pools", false)]
+    [InlineData("//evil.example/portal", false)]
+    [InlineData("/portal//evil.example", false)]
+    [InlineData("https://evil.example/portal", false)]
+    [InlineData(null, false)]
+    public void ReturnUrl_OfThePortal_IsOnlyEverAPortalPage(string? url, bool allowed) =>
+        Assert.Equal(allowed, PortalAccount.IsPortalPage(url));
 }
