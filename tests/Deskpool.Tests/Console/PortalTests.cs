@@ -61,10 +61,10 @@ public sealed partial class PortalTests(PortalTests.Fixture console) : IClassFix
         await Expect(page.GetByTestId("activation-account")).ToContainTextAsync("mei.lin");
         await page.GetByLabel("New password").PressSequentiallyAsync("mei");
         await Expect(page.GetByText("password must be 8 to 32 characters long (got 3).")).ToBeVisibleAsync();
-        await page.GetByLabel("New password").FillAsync("meilin2026");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("meilin2026");
         await Expect(page.GetByText("password must contain at least three of")).ToBeVisibleAsync();
         await ScreenshotAsync(page, "portal-activate");
-        await page.GetByLabel("New password").FillAsync(Password);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(Password);
         await Expect(page.GetByText("The password meets the rules.")).ToBeVisibleAsync();
         await page.GetByLabel("Repeat the password").FillAsync(Password);
         await ClickAsync(page, "Set password");
@@ -115,6 +115,37 @@ public sealed partial class PortalTests(PortalTests.Fixture console) : IClassFix
         await ClickAsync(page, "Sign in");
         await Expect(page.GetByTestId("sign-in-refusal")).ToContainTextAsync("The account is not activated yet");
         Assert.EndsWith("/portal/sign-in?project=" + TestServer.ProjectA, page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdministratorSetPassword_IsReplacedInThePortal_ByTheCoresRule_ThenSignsIn()
+    {
+        var (created, body) = await console.Client.PostJsonAsync(Wire.Path("users"), new JsonObject
+        {
+            ["user_name"] = "ops.admin",
+            ["active_type"] = "ADMIN_ACTIVATE",
+            ["password"] = "Ops!2026desk",
+            ["next_login_change_password"] = true,
+        });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"Create user failed: {body}");
+        var page = await console.NewPageAsync();
+        await page.GotoAsync($"/portal/sign-in?project={TestServer.ProjectA}&user=ops.admin");
+
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Ops!2026desk");
+        await ClickAsync(page, "Sign in");
+        await Expect(page.GetByTestId("sign-in-refusal")).ToContainTextAsync("The administrator set this password");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("short");
+        await Expect(page.GetByText("new_password must be 8 to 32 characters long (got 5).")).ToBeVisibleAsync();
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("Ops!2026desk");
+        await page.GetByLabel("Repeat the new password").FillAsync("Ops!2026desk");
+        await ClickAsync(page, "Change password and sign in");
+        await Expect(page.GetByText("new_password must differ from the current password.")).ToBeVisibleAsync();
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("My0wn!desk");
+        await page.GetByLabel("Repeat the new password").FillAsync("My0wn!desk");
+        await ClickAsync(page, "Change password and sign in");
+
+        await page.WaitForURLAsync("**/portal");
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("ops.admin");
     }
 
     [Fact]
