@@ -46,6 +46,9 @@ public sealed partial class PortalTests(PortalTests.Fixture console) : IClassFix
     [GeneratedRegex(@"http://\S+/portal/activate#token=\S+")]
     private static partial Regex ActivationLink();
 
+    [GeneratedRegex(@"Web portal:\s+(\S+)")]
+    private static partial Regex PortalLink();
+
     [Fact]
     public async Task EndUser_ActivatesFromTheMailedLink_SignsIn_Connects_AndDisconnects()
     {
@@ -69,6 +72,11 @@ public sealed partial class PortalTests(PortalTests.Fixture console) : IClassFix
         await page.GetByLabel("Repeat the password").FillAsync(Password);
         await ClickAsync(page, "Set password");
         await Expect(page.GetByTestId("activation-done")).ToBeVisibleAsync();
+        var ready = (await console.Smtp.WaitForAsync(m => m.EnvelopeTo.Contains("mei.lin@example.com"), count: 2))
+            .Single(m => (m.Message.Subject ?? "").Contains("portal-pool", StringComparison.Ordinal)).Message;
+        var portal = new Uri(PortalLink().Match(ready.TextBody ?? "").Groups[1].Value);
+        Assert.Equal(portal.PathAndQuery,
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).GetAttributeAsync("href"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByLabel("Project id")).ToHaveValueAsync(TestServer.ProjectA);
