@@ -106,6 +106,8 @@ public sealed partial class PortalTests(PortalTests.Fixture console) : IClassFix
     {
         await console.Client.CreateAsync("ren.ito");
         await CreateSelfActivatingAsync("not.yet");
+        var lockedId = await console.Client.CreateAsync("kept.out");
+        await console.Client.PostJsonAsync(Wire.Path($"users/{lockedId}/actions"), new { op_type = "LOCK" });
         var page = await console.NewPageAsync();
         await page.GotoAsync($"/portal/sign-in?project={TestServer.ProjectA}");
 
@@ -122,6 +124,11 @@ public sealed partial class PortalTests(PortalTests.Fixture console) : IClassFix
         await page.GetByLabel("Username").FillAsync("not.yet");
         await ClickAsync(page, "Sign in");
         await Expect(page.GetByTestId("sign-in-refusal")).ToContainTextAsync("The account is not activated yet");
+
+        await page.GetByLabel("Username").FillAsync("kept.out");
+        await page.GetByLabel("Password").FillAsync(EndUsers.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("sign-in-refusal")).ToContainTextAsync("The account is locked");
         Assert.EndsWith("/portal/sign-in?project=" + TestServer.ProjectA, page.Url, StringComparison.Ordinal);
     }
 
