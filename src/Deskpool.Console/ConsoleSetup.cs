@@ -1,5 +1,6 @@
 using Deskpool.WebConsole.Access;
 using Deskpool.WebConsole.Components;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,9 +9,10 @@ using MudBlazor.Services;
 namespace Deskpool.WebConsole;
 
 /// <summary>
-/// Puts the administrator console on the server's own port, under <c>/console</c>. The console is a
-/// door like the REST API: it signs administrators in with the same project id and token, and calls
-/// the same core use cases.
+/// Puts the administrator console (under <c>/console</c>) and the end users' portal (under <c>/portal</c>)
+/// on the server's own port. Both are doors like the REST API: the console signs administrators in with
+/// the same project id and token, the portal signs end users in through the broker, and both call the
+/// same core use cases. The two sign-ins are kept apart: two cookies, two schemes, claims of their own.
 /// </summary>
 public static class ConsoleSetup
 {
@@ -25,7 +27,17 @@ public static class ConsoleSetup
             mud.SnackbarConfiguration.VisibleStateDuration = 2500;
         });
         services.AddCascadingAuthenticationState();
-        services.AddAuthorization();
+        services.AddAuthorization(options =>
+        {
+            // A bare [Authorize] is an administrator's page: it needs the console's credential claim, which
+            // no end user's principal carries, whatever cookies the browser holds.
+            options.DefaultPolicy = new AuthorizationPolicyBuilder(ConsoleAccount.Scheme)
+                .RequireClaim(ConsoleAccount.CredentialClaim)
+                .Build();
+            options.AddPolicy(PortalAccount.Policy, policy => policy
+                .AddAuthenticationSchemes(PortalAccount.Scheme)
+                .RequireClaim(PortalAccount.SessionClaim));
+        });
         services.AddAuthentication(ConsoleAccount.Scheme)
             .AddCookie(ConsoleAccount.Scheme, cookie =>
             {
@@ -40,22 +52,38 @@ public static class ConsoleSetup
                 cookie.LoginPath = BasePath + "/sign-in";
                 cookie.AccessDeniedPath = BasePath + "/sign-in";
                 cookie.Events.OnValidatePrincipal = ConsoleAccount.ValidateAsync;
+            })
+            .AddCookie(PortalAccount.Scheme, cookie =>
+            {
+                cookie.Cookie.Name = PortalAccount.CookieName;
+                cookie.Cookie.Path = "/";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // The broker's session decides how long a sign-in lasts; the cookie ends with it.
+                cookie.SlidingExpiration = false;
+                cookie.LoginPath = PortalAccount.BasePath + "/sign-in";
+                cookie.AccessDeniedPath = PortalAccount.BasePath + "/sign-in";
+                cookie.Events.OnValidatePrincipal = PortalAccount.ValidateAsync;
             });
         services.AddSingleton<SignInTickets>();
         services.AddScoped<ConsoleSession>();
         services.AddScoped<CoreCalls>();
         services.AddScoped<CoreCallsAnonymous>();
+        services.AddScoped<PortalCalls>();
         return services;
     }
 
-    /// <summary>Maps the console's pages, its sign-in and sign-out endpoints, and the static files it needs.</summary>
+    /// <summary>Maps the console's and the portal's pages, their sign-in and sign-out endpoints, and the static files they need.</summary>
     public static WebApplication MapDeskpoolConsole(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(PortalAccount.AddPortalIdentityAsync);
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapConsoleAccountEndpoints();
+        app.MapPortalAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

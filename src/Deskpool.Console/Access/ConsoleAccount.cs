@@ -70,7 +70,7 @@ internal static class ConsoleAccount
                 return Results.Redirect(ConsoleSetup.BasePath + "/sign-in");
             }
 
-            var principal = ticket is null ? null : tickets.Redeem(ticket);
+            var principal = ticket is null ? null : tickets.Redeem(ticket, Scheme);
             if (principal is null)
             {
                 return Results.Redirect(ConsoleSetup.BasePath + "/sign-in?expired=1");

@@ -6,7 +6,8 @@ namespace Deskpool.WebConsole.Access;
 
 /// <summary>
 /// Single-use tickets that carry a checked sign-in from the interactive page to the endpoint that
-/// sets the cookie. A ticket holds 256 random bits, lives one minute and works once.
+/// sets the cookie. A ticket holds 256 random bits, lives one minute and works once, and only at the
+/// door it was issued for: a portal sign-in cannot be redeemed as a console sign-in, nor the reverse.
 /// </summary>
 internal sealed class SignInTickets(TimeProvider time)
 {
@@ -30,6 +31,10 @@ internal sealed class SignInTickets(TimeProvider time)
         return ticket;
     }
 
-    public ClaimsPrincipal? Redeem(string ticket) =>
-        _tickets.TryRemove(ticket, out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Principal : null;
+    /// <summary>The principal the ticket carries, if it is still good and was issued for <paramref name="scheme"/>.</summary>
+    public ClaimsPrincipal? Redeem(string ticket, string scheme) =>
+        _tickets.TryRemove(ticket, out var entry) && entry.ExpiresAt > time.GetUtcNow()
+            && entry.Principal.Identity?.AuthenticationType == scheme
+            ? entry.Principal
+            : null;
 }

@@ -44,20 +44,25 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
 
           Username:       {{user}}
           Access address: {{access}}
+          Web portal:     {{portal}}
 
         What to do next:
           1. Install the desktop client.
           2. Sign in at the access address with your username and your password.
           3. Choose {{pool}} and connect.
 
+        Or sign in to the web portal, where Connect shows the connection details for your client.
+
         Your password is never sent by mail. If you forgot it, ask your administrator for a reset link.
         """,
         """
         <p>Hello {{user}},</p>
         <p>You may now use the desktops of pool <b>{{pool}}</b>.</p>
-        <table><tr><td>Username</td><td><b>{{user}}</b></td></tr><tr><td>Access address</td><td>{{access}}</td></tr></table>
+        <table><tr><td>Username</td><td><b>{{user}}</b></td></tr><tr><td>Access address</td><td>{{access}}</td></tr>
+        <tr><td>Web portal</td><td><a href="{{portal}}">{{portal}}</a></td></tr></table>
         <ol><li>Install the desktop client.</li><li>Sign in at the access address with your username and your password.</li>
         <li>Choose {{pool}} and connect.</li></ol>
+        <p>Or sign in to the web portal, where Connect shows the connection details for your client.</p>
         <p>Your password is never sent by mail. If you forgot it, ask your administrator for a reset link.</p>
         """);
 
@@ -77,7 +82,7 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
             ["expires"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
             // The token rides in the fragment, which browsers never send: it cannot end up in
             // request logs or proxies' access logs on the way to the activation page.
-            ["link"] = $"{access}/activate#token={Uri.EscapeDataString(token)}",
+            ["link"] = $"{access}/portal/activate#token={Uri.EscapeDataString(token)}",
         });
 
         // One mail per link: the key names the link (by its digest), so a resend is a new mail.
@@ -91,9 +96,15 @@ public sealed class UserMails(Outbox outbox, IOptions<UserAccountOptions> option
             ["user"] = user.UserName,
             ["pool"] = poolName,
             ["access"] = options.Value.PublicUrl.TrimEnd('/'),
+            ["portal"] = PortalSignIn(user),
         });
         await EnqueueAsync(user, $"login-details:{user.Id}:{poolId}", content, cancellationToken);
     }
+
+    /// <summary>The end users' portal's sign-in, with the project and username filled in.</summary>
+    private string PortalSignIn(User user) =>
+        $"{options.Value.PublicUrl.TrimEnd('/')}/portal/sign-in?project={Uri.EscapeDataString(user.ProjectId)}" +
+        $"&user={Uri.EscapeDataString(user.UserName)}";
 
     private async Task EnqueueAsync(User user, string key, MailContent content, CancellationToken cancellationToken)
     {

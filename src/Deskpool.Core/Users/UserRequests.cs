@@ -79,6 +79,9 @@ public sealed record UserListQuery(
 /// <summary>The end user's side: set a password with an activation or reset token.</summary>
 public sealed record ActivateRequest(string? Token, string? Password);
 
+/// <summary>The account an activation or reset link belongs to, and until when the link works.</summary>
+public sealed record ActivationLink(string ProjectId, string UserName, DateTimeOffset ExpiresAt);
+
 /// <summary>The end user's side: change the password (required at first sign-in when the flag says so).</summary>
 public sealed record ChangePasswordRequest(string? ProjectId, string? UserName, string? OldPassword, string? NewPassword);
 

@@ -323,6 +323,24 @@ public sealed class UserService(
         return null;
     }
 
+    /// <summary>
+    /// Whose password an activation or reset link sets, without using it: the page the link opens
+    /// names the account, and judges the password against its username while it is typed.
+    /// </summary>
+    public async Task<Outcome<ActivationLink>> ActivationLinkAsync(string? token, CancellationToken cancellationToken)
+    {
+        var rules = new Rules();
+        if (!rules.Required("token", token))
+        {
+            return rules.ToFailure()!;
+        }
+
+        var found = await UsableTokenAsync(token!, cancellationToken);
+        return found.Succeeded
+            ? new ActivationLink(found.Value.User.ProjectId, found.Value.User.UserName, found.Value.Token.ExpiresAt)
+            : found.Failure;
+    }
+
     /// <summary>Sets the password with a single-use, expiring token from an activation or reset mail.</summary>
     public async Task<Failure?> ActivateAsync(ActivateRequest request, CancellationToken cancellationToken)
     {
@@ -334,32 +352,14 @@ public sealed class UserService(
             return missing;
         }
 
-        var digest = Tokens.Digest(request.Token!);
-        var token = await db.ActivationTokens.FirstOrDefaultAsync(t => t.TokenDigest == digest, cancellationToken);
+        var found = await UsableTokenAsync(request.Token!, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return found.Failure;
+        }
+
+        var (token, user) = found.Value;
         var now = time.GetUtcNow();
-        if (token is null)
-        {
-            return Failure.Invalid(ErrorCodes.ActivationInvalid, "token", "The activation link is not valid.");
-        }
-
-        if (token.UsedAt is not null)
-        {
-            return Failure.Invalid(ErrorCodes.ActivationUsed, "token",
-                "The activation link has already been used or was replaced by a newer one; ask the administrator for a new one.");
-        }
-
-        if (token.ExpiresAt <= now)
-        {
-            return Failure.Invalid(ErrorCodes.ActivationExpired, "token",
-                $"The activation link expired at {token.ExpiresAt:yyyy-MM-dd HH:mm} UTC; ask the administrator for a new one.");
-        }
-
-        var user = await db.Users.FirstAsync(u => u.Id == token.UserId, cancellationToken);
-        if (AccountBlocked(user) is { } blocked)
-        {
-            return blocked;
-        }
-
         if (!UserRules.Password(rules, "password", request.Password, user.UserName))
         {
             return rules.ToFailure();
@@ -581,6 +581,38 @@ public sealed class UserService(
     }
 
     /// <summary>Locked, disabled and expired accounts may not set or change a password.</summary>
+    /// <summary>The link's token and its user, when the link still works and the account may use it.</summary>
+    private async Task<Outcome<(ActivationToken Token, User User)>> UsableTokenAsync(
+        string token, CancellationToken cancellationToken)
+    {
+        var digest = Tokens.Digest(token);
+        var found = await db.ActivationTokens.FirstOrDefaultAsync(t => t.TokenDigest == digest, cancellationToken);
+        if (found is null)
+        {
+            return Failure.Invalid(ErrorCodes.ActivationInvalid, "token", "The activation link is not valid.");
+        }
+
+        if (found.UsedAt is not null)
+        {
+            return Failure.Invalid(ErrorCodes.ActivationUsed, "token",
+                "The activation link has already been used or was replaced by a newer one; ask the administrator for a new one.");
+        }
+
+        if (found.ExpiresAt <= time.GetUtcNow())
+        {
+            return Failure.Invalid(ErrorCodes.ActivationExpired, "token",
+                $"The activation link expired at {found.ExpiresAt:yyyy-MM-dd HH:mm} UTC; ask the administrator for a new one.");
+        }
+
+        var user = await db.Users.FirstAsync(u => u.Id == found.UserId, cancellationToken);
+        if (AccountBlocked(user) is { } blocked)
+        {
+            return blocked;
+        }
+
+        return (found, user);
+    }
+
     private Failure? AccountBlocked(User user)
     {
         var state = user.Locked ? "locked" : user.Disabled ? "disabled"

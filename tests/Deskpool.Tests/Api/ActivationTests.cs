@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Deskpool.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
@@ -107,18 +108,44 @@ public sealed partial class ActivationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ActivationLink_OpensAPasswordPage_ThatCallsTheEndUserApi()
+    public async Task ActivationLink_OpensThePortalsPasswordPage_AndTheOldAddressLeadsThere()
     {
         await CreateSelfActivatingAsync("page-user");
-        var link = LinkOf(await WaitForMailAsync("page-user@example.com", "Activate"));
+        var link = new Uri(LinkOf(await WaitForMailAsync("page-user@example.com", "Activate")));
 
-        var response = await _server.ClientFor(null).GetAsync(new Uri(new Uri(link).PathAndQuery, UriKind.Relative));
-        var html = await response.Content.ReadAsStringAsync();
+        var page = await _server.ClientFor(null).GetAsync(new Uri(link.PathAndQuery, UriKind.Relative));
+        using var noRedirects = new HttpClient(_server.CreateHandler()) { BaseAddress = new Uri("http://localhost") };
+        var old = await noRedirects.GetAsync(new Uri("/activate?token=abc", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("/v2/end-user/activate", html, StringComparison.Ordinal);
-        Assert.Contains("type=\"password\"", html, StringComparison.Ordinal);
+        Assert.Equal("/portal/activate", link.AbsolutePath);
+        Assert.StartsWith("#token=", link.Fragment, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
+        Assert.Equal("/portal/activate?token=abc", old.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task ActivationLink_NamesItsAccount_WithoutUsingIt_AndReportsAUsedOrExpiredLink()
+    {
+        var created = _clock.GetUtcNow();
+        await CreateSelfActivatingAsync("nia");
+        var token = TokenOf(await WaitForMailAsync("nia@example.com", "Activate"));
+
+        var before = await LinkAsync(token);
+        var (activated, _) = await ActivateAsync(token, Password);
+        var after = await LinkAsync(token);
+        await CreateSelfActivatingAsync("noor");
+        var other = TokenOf(await WaitForMailAsync("noor@example.com", "Activate"));
+        _clock.Advance(TimeSpan.FromHours(73));
+        var expired = await LinkAsync(other);
+
+        Assert.Equal("nia", before.Value!.UserName);
+        Assert.Equal(TestServer.ProjectA, before.Value.ProjectId);
+        Assert.Equal(created + TimeSpan.FromHours(72), before.Value.ExpiresAt);
+        Assert.Equal(HttpStatusCode.NoContent, activated.StatusCode);
+        Assert.Equal("WKS.0016", after.Failure!.Code);
+        Assert.Equal("WKS.0015", expired.Failure!.Code);
     }
 
     [Fact]
@@ -242,6 +269,13 @@ public sealed partial class ActivationTests : IAsyncLifetime
 
     private Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> ActivateAsync(string token, string password) =>
         _server.ClientFor(null).PostJsonAsync("/v2/end-user/activate", new { token, password });
+
+    private async Task<Deskpool.Core.Validation.Outcome<Deskpool.Core.Users.ActivationLink>> LinkAsync(string token)
+    {
+        await using var scope = _server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Deskpool.Core.Users.UserService>()
+            .ActivationLinkAsync(token, CancellationToken.None);
+    }
 
     private Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> ChangePasswordAsync(
         string user, string oldPassword, string newPassword) =>

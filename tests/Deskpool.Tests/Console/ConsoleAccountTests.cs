@@ -3,12 +3,17 @@ using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
 using Deskpool.Tests.Support;
 using Deskpool.WebConsole.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Deskpool.Tests.Console;
 
-/// <summary>The pieces of signing in that need no browser: where a sign-in may return to, and the tickets.</summary>
+/// <summary>
+/// The pieces of signing in that need no browser: where a sign-in may return to, the tickets, and which
+/// pages the console's and the portal's sign-ins open.
+/// </summary>
 public sealed class ConsoleAccountTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]
@@ -54,12 +59,63 @@ public sealed class ConsoleAccountTests(ServerFixture server) : IClassFixture<Se
         var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "project-a")], "test"));
 
         var once = tickets.Issue(principal);
-        Assert.Same(principal, tickets.Redeem(once));
-        Assert.Null(tickets.Redeem(once));
+        Assert.Same(principal, tickets.Redeem(once, "test"));
+        Assert.Null(tickets.Redeem(once, "test"));
 
         var late = tickets.Issue(principal);
         time.Advance(TimeSpan.FromSeconds(61));
-        Assert.Null(tickets.Redeem(late));
-        Assert.Null(tickets.Redeem("0000"));
+        Assert.Null(tickets.Redeem(late, "test"));
+        Assert.Null(tickets.Redeem("0000", "test"));
     }
+
+    [Fact]
+    public void Ticket_WorksOnlyAtTheDoorItWasIssuedFor()
+    {
+        var tickets = new SignInTickets(TimeProvider.System);
+        var endUser = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "mei")], PortalAccount.Scheme));
+
+        var portalTicket = tickets.Issue(endUser);
+        var asConsole = tickets.Redeem(portalTicket, ConsoleAccount.Scheme);
+        var retried = tickets.Redeem(portalTicket, PortalAccount.Scheme);
+
+        Assert.Null(asConsole);
+        Assert.Null(retried);
+        Assert.Same(endUser, tickets.Redeem(tickets.Issue(endUser), PortalAccount.Scheme));
+    }
+
+    [Fact]
+    public async Task AdministratorPages_RefuseEndUsers_AndPortalPages_RefuseAdministrators_WhateverElseTheBrowserHolds()
+    {
+        var authorization = server.Server.Services.GetRequiredService<IAuthorizationService>();
+        var policies = server.Server.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
+        var administrator = new ClaimsIdentity(
+            [new Claim(ConsoleAccount.ProjectClaim, TestServer.ProjectA), new Claim(ConsoleAccount.CredentialClaim, "c1")],
+            ConsoleAccount.Scheme);
+        var endUser = new ClaimsIdentity(
+            [new Claim(PortalAccount.ProjectClaim, TestServer.ProjectA), new Claim(PortalAccount.SessionClaim, "dkp_x")],
+            PortalAccount.Scheme);
+
+        async Task<bool> Allowed(AuthorizationPolicy policy, params ClaimsIdentity[] identities) =>
+            (await authorization.AuthorizeAsync(new ClaimsPrincipal(identities), null, policy)).Succeeded;
+
+        var portal = policies.GetPolicy(PortalAccount.Policy)!;
+        Assert.False(await Allowed(policies.DefaultPolicy, endUser));
+        Assert.True(await Allowed(policies.DefaultPolicy, administrator));
+        Assert.False(await Allowed(portal, administrator));
+        Assert.True(await Allowed(portal, endUser));
+        Assert.True(await Allowed(policies.DefaultPolicy, endUser, administrator));
+        Assert.True(await Allowed(portal, administrator, endUser));
+    }
+
+    [Theory]
+    [InlineData("/portal", true)]
+    [InlineData("/portal/pools/01a2", true)]
+    [InlineData("/portals", false)]
+    [InlineData("/console/pools", false)]
+    [InlineData("//evil.example/portal", false)]
+    [InlineData("/portal//evil.example", false)]
+    [InlineData("https://evil.example/portal", false)]
+    [InlineData(null, false)]
+    public void ReturnUrl_OfThePortal_IsOnlyEverAPortalPage(string? url, bool allowed) =>
+        Assert.Equal(allowed, PortalAccount.IsPortalPage(url));
 }

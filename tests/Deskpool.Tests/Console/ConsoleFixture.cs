@@ -40,7 +40,7 @@ public class ConsoleFixture : IAsyncLifetime
         ["Deskpool:Drivers:Simulated:BootTime"] = "00:00:01",
     };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var settings = TestServer.Settings(TestServer.NewDataDirectory(), Settings);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -97,7 +97,7 @@ public class ConsoleFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         _playwright.Dispose();

@@ -14,6 +14,16 @@ public static class ConsolePages
         await page.WaitForURLAsync("**/console/pools");
     }
 
+    /// <summary>Signs an end user in to the portal and waits for their list of desktops.</summary>
+    public static async Task PortalSignInAsync(IPage page, string userName, string password)
+    {
+        await page.GotoAsync($"/portal/sign-in?project={Deskpool.Tests.Support.TestServer.ProjectA}");
+        await page.GetByLabel("Username").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/portal");
+    }
+
     /// <summary>Opens a select by its label and picks the option whose text starts with <paramref name="option"/>.</summary>
     public static async Task SelectAsync(IPage page, string label, string option)
     {
