@@ -67,9 +67,11 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
         ["GET /metrics"] = "counters without tenant data; bind the port privately (docs/operations.md)",
         ["GET /console/sign-in/complete"] = "completes the console sign-in from a one-time code",
         ["POST /console/sign-out"] = "ends the caller's own console session",
+        ["GET /portal/sign-in/complete"] = "completes the end-user portal's sign-in from a one-time code",
+        ["POST /portal/sign-out"] = "ends the caller's own portal session",
     };
 
-    private static readonly string[] ConsolePrefixes = ["/console", "/_blazor", "/_framework", "/_content", "/{**path:file}"];
+    private static readonly string[] ConsolePrefixes = ["/console", "/portal", "/_blazor", "/_framework", "/_content", "/{**path:file}"];
 
     private TestServer Server => fixture.Server;
 
@@ -163,7 +165,7 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ConsolePages_SendAnyoneWithoutAConsoleSessionToSignIn()
+    public async Task ConsoleAndPortalPages_SendAnyoneWithoutASessionToTheirSignIn()
     {
         var pages = MappedRoutes(Server)
             .Where(e => Door("GET", e) is RouteDoor.ConsolePage)
@@ -178,7 +180,8 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
             using var client = new HttpClient(Server.CreateHandler()) { BaseAddress = new Uri("http://localhost") };
             using var response = await client.GetAsync(new Uri(Fill(template), UriKind.Relative));
             var location = response.Headers.Location?.ToString() ?? "";
-            if (response.StatusCode != HttpStatusCode.Redirect || !location.Contains("/console/sign-in", StringComparison.Ordinal))
+            var signIn = template.StartsWith("/portal", StringComparison.Ordinal) ? "/portal/sign-in" : "/console/sign-in";
+            if (response.StatusCode != HttpStatusCode.Redirect || !location.Contains(signIn, StringComparison.Ordinal))
             {
                 failures.Add($"GET {template}: {(int)response.StatusCode} {location}");
             }
@@ -186,6 +189,7 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Contains("/console/pools", pages);
+        Assert.Contains("/portal", pages);
     }
 
     private enum RouteDoor
