@@ -22,6 +22,7 @@ public sealed record SignInResult(string Token, DateTimeOffset ExpiresAt, User U
 /// </summary>
 public sealed class SignInService(
     DeskpoolDbContext db,
+    UserService users,
     IPasswordHasher<User> hasher,
     TimeProvider time,
     IOptions<BrokerOptions> options)
@@ -46,65 +47,13 @@ public sealed class SignInService(
         }
 
         var now = time.GetUtcNow();
-        var key = UserRules.Key(request.UserName!);
-        var user = await db.Users.FirstOrDefaultAsync(
-            u => u.ProjectId == request.ProjectId && u.UserNameKey == key, cancellationToken);
-        if (user is null)
+        var checkedPassword = await VerifyPasswordAsync(request.ProjectId!, request.UserName!, request.Password!, now, cancellationToken);
+        if (!checkedPassword.Succeeded)
         {
-            hasher.VerifyHashedPassword(null!, DecoyHash.Value, request.Password!);
-            return WrongCredentials();
+            return checkedPassword.Failure;
         }
 
-        if (user.Locked)
-        {
-            return Failure.Forbidden(ErrorCodes.AccountLocked,
-                "The account is locked (too many wrong passwords, or by the administrator); ask the administrator to unlock it.");
-        }
-
-        if (user.PasswordHash is null)
-        {
-            return Failure.Forbidden(ErrorCodes.AccountNotActivated,
-                "The account is not activated yet; set a password with the link in the activation e-mail first.");
-        }
-
-        if (user.NextSignInAt is { } next && next > now)
-        {
-            return TooManyAttempts(next - now);
-        }
-
-        // Every attempt counts as a failure until the password proves right, and claims its place
-        // in the count atomically: of parallel attempts only one is checked per count, so a burst
-        // cannot try more passwords than the slow-down and the lock allow.
-        var count = user.FailedSignIns + 1;
-        var beyond = count - _options.SlowDownAfterFailures;
-        DateTimeOffset? nextAttempt = beyond >= 0 ? now + (_options.SlowDownBase * Math.Pow(2, Math.Min(beyond, 10))) : null;
-        var claimed = await db.Users
-            .Where(u => u.Id == user.Id && u.FailedSignIns == user.FailedSignIns && !u.Locked)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(u => u.FailedSignIns, count)
-                .SetProperty(u => u.LastFailedSignInAt, now)
-                .SetProperty(u => u.NextSignInAt, nextAttempt), cancellationToken);
-        if (claimed == 0)
-        {
-            return TooManyAttempts(_options.SlowDownBase);
-        }
-
-        if (hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!) == PasswordVerificationResult.Failed)
-        {
-            if (count >= _options.LockAfterFailures)
-            {
-                await db.Users.Where(u => u.Id == user.Id)
-                    .ExecuteUpdateAsync(set => set.SetProperty(u => u.Locked, true), cancellationToken);
-            }
-
-            return WrongCredentials();
-        }
-
-        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
-            .SetProperty(u => u.FailedSignIns, 0)
-            .SetProperty(u => u.LastFailedSignInAt, (DateTimeOffset?)null)
-            .SetProperty(u => u.NextSignInAt, (DateTimeOffset?)null), cancellationToken);
-
+        var user = checkedPassword.Value;
         if (user.Disabled)
         {
             return Failure.Forbidden(ErrorCodes.AccountDisabled, "The account is disabled; ask the administrator to enable it.");
@@ -135,6 +84,96 @@ public sealed class SignInService(
         db.EndUserSessions.Add(session);
         await db.SaveChangesAsync(cancellationToken);
         return new SignInResult(token, session.ExpiresAt, user);
+    }
+
+    /// <summary>
+    /// An end user changes their own password. The current password is checked exactly as at
+    /// sign-in, with the same slow-down and lock, so this door cannot be used to guess passwords.
+    /// </summary>
+    public async Task<Failure?> ChangePasswordAsync(ChangePasswordRequest request, CancellationToken cancellationToken)
+    {
+        var rules = new Rules();
+        rules.Required("project_id", request.ProjectId);
+        rules.Required("user_name", request.UserName);
+        rules.Required("old_password", request.OldPassword);
+        rules.Length("user_name", request.UserName, 0, 64);
+        rules.Length("old_password", request.OldPassword, 0, 128);
+        if (rules.ToFailure() is { } missing)
+        {
+            return missing;
+        }
+
+        var checkedPassword = await VerifyPasswordAsync(
+            request.ProjectId!, request.UserName!, request.OldPassword!, time.GetUtcNow(), cancellationToken);
+        return checkedPassword.Succeeded
+            ? await users.ReplaceOwnPasswordAsync(checkedPassword.Value, request, cancellationToken)
+            : checkedPassword.Failure;
+    }
+
+    /// <summary>
+    /// Checks a password for an account. Every attempt counts as a failure until the password
+    /// proves right, and claims its place in the count atomically: of parallel attempts only one is
+    /// checked per count, so a burst cannot try more passwords than the slow-down and the lock allow.
+    /// A right password clears the count.
+    /// </summary>
+    private async Task<Outcome<User>> VerifyPasswordAsync(
+        string projectId, string userName, string password, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = UserRules.Key(userName);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.ProjectId == projectId && u.UserNameKey == key, cancellationToken);
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(null!, DecoyHash.Value, password);
+            return WrongCredentials();
+        }
+
+        if (user.Locked)
+        {
+            return Failure.Forbidden(ErrorCodes.AccountLocked,
+                "The account is locked (too many wrong passwords, or by the administrator); ask the administrator to unlock it.");
+        }
+
+        if (user.PasswordHash is null)
+        {
+            return Failure.Forbidden(ErrorCodes.AccountNotActivated,
+                "The account is not activated yet; set a password with the link in the activation e-mail first.");
+        }
+
+        if (user.NextSignInAt is { } next && next > now)
+        {
+            return TooManyAttempts(next - now);
+        }
+
+        var count = user.FailedSignIns + 1;
+        var beyond = count - _options.SlowDownAfterFailures;
+        DateTimeOffset? nextAttempt = beyond >= 0 ? now + (_options.SlowDownBase * Math.Pow(2, Math.Min(beyond, 10))) : null;
+        var claimed = await db.Users
+            .Where(u => u.Id == user.Id && u.FailedSignIns == user.FailedSignIns && !u.Locked)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.FailedSignIns, count)
+                .SetProperty(u => u.LastFailedSignInAt, now)
+                .SetProperty(u => u.NextSignInAt, nextAttempt), cancellationToken);
+        if (claimed == 0)
+        {
+            return TooManyAttempts(_options.SlowDownBase);
+        }
+
+        if (hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            if (count >= _options.LockAfterFailures)
+            {
+                await db.Users.Where(u => u.Id == user.Id)
+                    .ExecuteUpdateAsync(set => set.SetProperty(u => u.Locked, true), cancellationToken);
+            }
+
+            return WrongCredentials();
+        }
+
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.FailedSignIns, 0)
+            .SetProperty(u => u.LastFailedSignInAt, (DateTimeOffset?)null)
+            .SetProperty(u => u.NextSignInAt, (DateTimeOffset?)null), cancellationToken);
+        return user;
     }
 
     /// <summary>The signed-in user a bearer token belongs to, or null when the token is unknown, expired or the account blocked.</summary>

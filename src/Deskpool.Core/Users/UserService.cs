@@ -375,27 +375,13 @@ public sealed class UserService(
         return saved.Succeeded ? null : saved.Failure;
     }
 
-    /// <summary>Changes a password knowing the current one (how an administrator-set initial password is replaced).</summary>
-    public async Task<Failure?> ChangePasswordAsync(ChangePasswordRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the password of an end user who has just proved the current one (the sign-in
+    /// service checks it, with its slow-down and lock).
+    /// </summary>
+    public async Task<Failure?> ReplaceOwnPasswordAsync(User user, ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         var rules = new Rules();
-        rules.Required("project_id", request.ProjectId);
-        rules.Required("user_name", request.UserName);
-        rules.Required("old_password", request.OldPassword);
-        if (rules.ToFailure() is { } missing)
-        {
-            return missing;
-        }
-
-        var key = UserRules.Key(request.UserName!);
-        var user = await db.Users.FirstOrDefaultAsync(
-            u => u.ProjectId == request.ProjectId && u.UserNameKey == key, cancellationToken);
-        if (user?.PasswordHash is null
-            || hasher.VerifyHashedPassword(user, user.PasswordHash, request.OldPassword!) == PasswordVerificationResult.Failed)
-        {
-            return new Failure(FailureKind.Unauthorized, ErrorCodes.SignInFailed, "The username or password is wrong.");
-        }
-
         if (AccountBlocked(user) is { } blocked)
         {
             return blocked;

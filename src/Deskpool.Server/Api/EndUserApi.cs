@@ -42,9 +42,9 @@ internal static class EndUserApi
                 Reply.Done(await users.ActivateAsync(request, ct), Results.NoContent(), http.HttpContext), ct))
             .WithName("ActivateUser");
 
-        endUser.MapPost("/password", (HttpRequest http, UserService users, CancellationToken ct) =>
+        endUser.MapPost("/password", (HttpRequest http, SignInService signIn, CancellationToken ct) =>
             Reply.WithBody<ChangePasswordRequest>(http, async request =>
-                Reply.Done(await users.ChangePasswordAsync(request, ct), Results.NoContent(), http.HttpContext), ct))
+                Reply.Done(await signIn.ChangePasswordAsync(request, ct), Results.NoContent(), http.HttpContext), ct))
             .WithName("ChangeUserPassword");
 
         endUser.MapPost("/sign-in", (HttpRequest http, SignInService signIn, CancellationToken ct) =>

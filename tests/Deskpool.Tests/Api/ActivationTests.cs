@@ -228,13 +228,15 @@ public sealed partial class ActivationTests : IAsyncLifetime
 
         await Client.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "RESET_PWD" });
         var token = TokenOf(await WaitForMailAsync("rosa@example.com", "Reset"));
-        var (oldPassword, _) = await ChangePasswordAsync("rosa", "Str0ng!pass", Password);
+        var (oldPassword, oldPasswordError) = await ChangePasswordAsync("rosa", "Str0ng!pass", Password);
         await Client.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "LOCK" });
         var (whileLocked, lockedError) = await ActivateAsync(token, Password);
         await Client.PostJsonAsync(Wire.Path($"users/{id}/actions"), new { op_type = "UNLOCK" });
         var (afterUnlock, _) = await ActivateAsync(token, Password);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, oldPassword.StatusCode);
+        // Until the link is used the account has no password at all, as sign-in would say too.
+        Assert.Equal(HttpStatusCode.Forbidden, oldPassword.StatusCode);
+        Assert.Equal("WKS.0024", oldPasswordError.Code());
         Assert.Equal(HttpStatusCode.Forbidden, whileLocked.StatusCode);
         Assert.Equal("WKS.0020", lockedError.Code());
         Assert.Equal(HttpStatusCode.NoContent, afterUnlock.StatusCode);

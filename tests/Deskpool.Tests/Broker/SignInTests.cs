@@ -120,6 +120,38 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changing_the_password_checks_the_current_one_with_the_same_slow_down_and_lock()
+    {
+        await Admin.CreateAsync("alice");
+        Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> ChangeAsync(string current) =>
+            _server.ClientFor(null).PostJsonAsync("/v2/end-user/password", new
+            {
+                project_id = TestServer.ProjectA, user_name = "alice", old_password = current, new_password = "N3w!passw0rd",
+            });
+
+        var (first, _) = await ChangeAsync("Wr0ng!one");
+        var (second, _) = await ChangeAsync("Wr0ng!two");
+        var (slowed, slowedError) = await ChangeAsync(EndUsers.Password);
+        var (signInSlowed, _) = await SignInAsync("alice");
+        for (var wait = 1; wait <= 8; wait *= 2)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(wait));
+            await ChangeAsync($"Wr0ng!{wait}");
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var (locked, lockedError) = await ChangeAsync(EndUsers.Password);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, slowed.StatusCode);
+        Assert.Equal("WKS.0429", slowedError.Code());
+        Assert.Equal(HttpStatusCode.TooManyRequests, signInSlowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, locked.StatusCode);
+        Assert.Equal("WKS.0021", lockedError.Code());
+    }
+
+    [Fact]
     public async Task A_locked_account_says_locked_even_while_a_wait_would_apply()
     {
         var id = await Admin.CreateAsync("alice");
