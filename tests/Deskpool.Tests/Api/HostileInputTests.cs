@@ -6,7 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Deskpool.Tests.Support;
-using Microsoft.AspNetCore.Routing;
 
 namespace Deskpool.Tests.Api;
 
@@ -105,7 +104,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
     public void EveryChangingRoute_IsFuzzedOneWayOrAnother()
     {
         var unplaced = IsolationSweepTests.MappedRoutes(Server)
-            .SelectMany(e => Methods(e).Select(m => $"{m} {Template(e)}"))
+            .SelectMany(e => IsolationSweepTests.Methods(e).Select(m => $"{m} {IsolationSweepTests.Template(e)}"))
             .Where(r => IsApiRoute(r) && !r.StartsWith("GET ", StringComparison.Ordinal)
                 && !BodyShapes.ContainsKey(r) && !NoBody.Contains(r) && !FileRoutes.Contains(r))
             .Distinct()
@@ -117,7 +116,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
     [Fact]
     public async Task EveryBodyRoute_RefusesThousandsOfHostileBodies_WithTheErrorBody_AndChangesNothing()
     {
-        var before = await SnapshotAsync();
+        var before = await fixture.SnapshotAsync();
         var random = new Random(20261204);
         var failures = new List<string>();
         var sent = 0;
@@ -136,17 +135,17 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} hostile bodies were not refused cleanly:{Environment.NewLine}" +
             string.Join(Environment.NewLine, failures.Take(40)));
         Assert.True(sent > 2000, $"Only {sent} bodies were sent.");
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
     [Fact]
     public async Task EveryRouteWithIds_RefusesHostileIds_AndChangesNothing()
     {
-        var before = await SnapshotAsync();
+        var before = await fixture.SnapshotAsync();
         var failures = new List<string>();
         var sent = 0;
         var routes = IsolationSweepTests.MappedRoutes(Server)
-            .SelectMany(e => Methods(e).Select(m => (Method: m, Template: Template(e))))
+            .SelectMany(e => IsolationSweepTests.Methods(e).Select(m => (Method: m, Template: IsolationSweepTests.Template(e))))
             .Where(r => IsApiRoute($"{r.Method} {r.Template}") && r.Template.Contains('{', StringComparison.Ordinal))
             .Distinct()
             .ToList();
@@ -170,7 +169,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} hostile ids were not answered cleanly:{Environment.NewLine}" +
             string.Join(Environment.NewLine, failures.Take(40)));
         Assert.True(sent > 500, $"Only {sent} requests were sent.");
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
     [Theory]
@@ -190,7 +189,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
     {
         value = value.Replace("long", new string('x', 60_000), StringComparison.Ordinal);
         var failures = new List<string>();
-        var before = await SnapshotAsync();
+        var before = await fixture.SnapshotAsync();
 
         foreach (var (method, path) in new[]
                  {
@@ -223,7 +222,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
     [Theory]
@@ -247,7 +246,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
                 xml => xml.Replace("huge", new string('h', 20_000_000), StringComparison.Ordinal)),
             _ => RandomZipLike(),
         };
-        var before = await SnapshotAsync();
+        var before = await fixture.SnapshotAsync();
         using var content = new MultipartFormDataContent();
         content.Add(new ByteArrayContent(file), "file", "users.xlsx");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Wire.Path("users/import"), UriKind.Relative)) { Content = content };
@@ -271,7 +270,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         }
 
         Assert.True(DateTime.UtcNow - started < Patience, $"{kind} took {DateTime.UtcNow - started}.");
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
     private static IEnumerable<byte[]> HostileBodies(string shape, Random random)
@@ -526,15 +525,6 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         : body.Length > 100 ? $"a body of {body.Length} bytes starting {Encoding.UTF8.GetString(body, 0, 60)}"
         : Encoding.UTF8.GetString(body);
 
-    private static string Template(RouteEndpoint endpoint)
-    {
-        var text = endpoint.RoutePattern.RawText ?? "";
-        return text.StartsWith('/') ? text : "/" + text;
-    }
-
-    private static IEnumerable<string> Methods(RouteEndpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-
     private string Fill(string template) => template
         .Replace("{projectId}", TestServer.ProjectA, StringComparison.Ordinal)
         .Replace("{project}", TestServer.ProjectA, StringComparison.Ordinal)
@@ -549,24 +539,6 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         .Replace("{groupId}", fixture.GroupId, StringComparison.Ordinal)
         .Replace("{group}", fixture.GroupId, StringComparison.Ordinal)
         .Replace("{importId}", "no-such-import", StringComparison.Ordinal);
-
-    /// <summary>What project A holds, as its administrator sees it, to compare before and after.</summary>
-    private async Task<string> SnapshotAsync()
-    {
-        var parts = new StringBuilder();
-        foreach (var path in new[]
-                 {
-                     "desktop-pools", $"desktop-pools/{fixture.Id("pool")}/desktops", $"desktop-pools/{fixture.Id("pool")}/users",
-                     "desktop-name-policies", "users", "groups", "service-authorization",
-                 })
-        {
-            var (response, body) = await fixture.Client.GetJsonAsync(Wire.Path(path));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            parts.AppendLine(body.ToString());
-        }
-
-        return parts.ToString();
-    }
 
     private static string BillionLaughs(string sheet) =>
         """<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">""" +

@@ -43,6 +43,24 @@ public sealed class SweepFixture : AccessFixture
         var (_, keyOfA) = await Client.PostJsonAsync(Wire.Path($"desktops/{Id("desktop")}/agent-key"), null);
         AgentKeyOfA = keyOfA.GetProperty("agent_key").GetString()!;
     }
+
+    /// <summary>What project A holds, as its administrator sees it, to compare before and after.</summary>
+    public async Task<string> SnapshotAsync()
+    {
+        var parts = new StringBuilder();
+        foreach (var path in new[]
+                 {
+                     "desktop-pools", $"desktop-pools/{Id("pool")}/desktops", $"desktop-pools/{Id("pool")}/users",
+                     "desktop-name-policies", "users", "groups", "service-authorization", "quotas",
+                 })
+        {
+            var (response, body) = await Client.GetJsonAsync(Wire.Path(path));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            parts.AppendLine(body.ToString());
+        }
+
+        return parts.ToString();
+    }
 }
 
 /// <summary>
@@ -95,7 +113,7 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
     public async Task ProjectRoutes_RefuseEveryoneButTheirOwnProjectsCredentials()
     {
         var routes = Routes(RouteDoor.Project);
-        var before = await SnapshotAsync();
+        var before = await fixture.SnapshotAsync();
         var failures = new List<string>();
 
         foreach (var (method, template) in routes)
@@ -119,7 +137,7 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.True(routes.Count > 40, $"Only {routes.Count} project routes were found; the sweep lost its routes.");
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
     [Fact]
@@ -251,13 +269,13 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
         return isPage && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null ? RouteDoor.Unknown : RouteDoor.ConsoleAsset;
     }
 
-    private static string Template(RouteEndpoint endpoint)
+    public static string Template(RouteEndpoint endpoint)
     {
         var text = endpoint.RoutePattern.RawText ?? "";
         return text.StartsWith('/') ? text : "/" + text;
     }
 
-    private static IEnumerable<string> Methods(RouteEndpoint endpoint) =>
+    public static IEnumerable<string> Methods(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
 
     /// <summary>Puts project A's real ids into a route template.</summary>
@@ -331,24 +349,6 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
     }
 
     private static HttpRequestHeaders Bearer(string token) => Headers(("Authorization", "Bearer " + token));
-
-    /// <summary>What project A holds, as its administrator sees it, to compare before and after.</summary>
-    private async Task<string> SnapshotAsync()
-    {
-        var parts = new StringBuilder();
-        foreach (var path in new[]
-                 {
-                     "desktop-pools", $"desktop-pools/{fixture.Id("pool")}/desktops", $"desktop-pools/{fixture.Id("pool")}/users",
-                     "desktop-name-policies", "users", "groups", "service-authorization", "quotas",
-                 })
-        {
-            var (response, body) = await fixture.Client.GetJsonAsync(Wire.Path(path));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            parts.AppendLine(body.ToString());
-        }
-
-        return parts.ToString();
-    }
 
     [GeneratedRegex(@"\{\*{0,2}(\w+)(?::[^}]*)?\}")]
     private static partial Regex Parameter();
