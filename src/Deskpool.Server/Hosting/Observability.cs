@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Deskpool.Core.Catalog;
 using Deskpool.Core.Compute;
@@ -17,6 +19,12 @@ public sealed class TelemetryOptions
 
     /// <summary>An OTLP endpoint to export traces to; without one, traces are not exported.</summary>
     public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// When set, <c>/metrics</c> answers only scrapes that send <c>Authorization: Bearer</c> with this
+    /// value; without it the endpoint is open, for a monitoring network of its own.
+    /// </summary>
+    public string? MetricsToken { get; set; }
 }
 
 /// <summary>Metrics, traces and health: what an operator scrapes and probes.</summary>
@@ -62,6 +70,26 @@ internal static class Observability
     {
         // The gauges register with the meter when first built.
         _ = app.Services.GetRequiredService<FleetGauges>();
+        var token = app.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.MetricsToken;
+        if (!string.IsNullOrEmpty(token))
+        {
+            var expected = SHA256.HashData(Encoding.UTF8.GetBytes("Bearer " + token));
+            app.UseWhen(http => http.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal), scrape => scrape.Use(
+                async (http, next) =>
+                {
+                    // Digests of equal length, compared in constant time: the answer says nothing about the token.
+                    var sent = SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString()));
+                    if (!CryptographicOperations.FixedTimeEquals(sent, expected))
+                    {
+                        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        http.Response.Headers.WWWAuthenticate = "Bearer";
+                        return;
+                    }
+
+                    await next(http);
+                }));
+        }
+
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
         app.MapHealthChecks("/readyz", new HealthCheckOptions

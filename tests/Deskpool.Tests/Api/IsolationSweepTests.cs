@@ -82,7 +82,7 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
         ["POST /v2/end-user/sign-in"] = "the end user's sign-in; slowed down and locked on repeated failures",
         ["GET /healthz"] = "says only that the process runs",
         ["GET /readyz"] = "names failing checks, never data",
-        ["GET /metrics"] = "counters without tenant data; bind the port privately (docs/operations.md)",
+        ["GET /metrics"] = "counts, never tenant data; a configured metrics token closes it (docs/operations.md)",
         ["GET /console/sign-in/complete"] = "completes the console sign-in from a one-time code",
         ["POST /console/sign-out"] = "ends the caller's own console session",
         ["GET /portal/sign-in/complete"] = "completes the end-user portal's sign-in from a one-time code",

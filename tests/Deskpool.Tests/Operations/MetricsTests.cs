@@ -31,4 +31,32 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(0, Scrape.Value(metrics, "deskpool_mail_queue_depth", ("status", "sending")));
         Assert.True(Scrape.Value(metrics, "deskpool_db_command_duration_seconds_count", ("kind", "reader")) > 10);
     }
+
+    [Fact]
+    public async Task With_a_metrics_token_only_scrapes_that_send_it_are_answered()
+    {
+        await using var guarded = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Deskpool:Telemetry:MetricsToken"] = "scrape-secret",
+        });
+        using var client = guarded.ClientFor(null);
+
+        async Task<System.Net.HttpStatusCode> ScrapeWithAsync(string? authorization)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await ScrapeWithAsync(null));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await ScrapeWithAsync("Bearer scrape-secreT"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await ScrapeWithAsync("Bearer " + TestServer.TokenA));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await ScrapeWithAsync("Bearer scrape-secret"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+    }
 }
