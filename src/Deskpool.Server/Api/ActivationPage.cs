@@ -1,3 +1,5 @@
+using Deskpool.Server.Security;
+
 namespace Deskpool.Server.Api;
 
 /// <summary>
@@ -62,6 +64,26 @@ internal static class ActivationPage
         </html>
         """;
 
+    /// <summary>
+    /// The page's policy admits its one inline script by hash and its one inline style block, and
+    /// nothing from elsewhere.
+    /// </summary>
+    private static readonly string Policy = SecurityHeaders.DefaultPolicy
+        .Replace("script-src 'self'", $"script-src '{InlineHash("script")}'", StringComparison.Ordinal);
+
     public static void MapActivationPage(this IEndpointRouteBuilder app) =>
-        app.MapGet("/activate", () => Results.Content(Html, "text/html; charset=utf-8")).WithName("ActivationPage");
+        app.MapGet("/activate", (HttpContext http) =>
+        {
+            http.Response.Headers.ContentSecurityPolicy = Policy;
+            return Results.Content(Html, "text/html; charset=utf-8");
+        }).WithName("ActivationPage");
+
+    /// <summary>The CSP hash source of the page's inline element of that name (its text between the tags).</summary>
+    private static string InlineHash(string element)
+    {
+        var start = Html.IndexOf($"<{element}>", StringComparison.Ordinal) + element.Length + 2;
+        var end = Html.IndexOf($"</{element}>", start, StringComparison.Ordinal);
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Html[start..end]));
+        return "sha256-" + Convert.ToBase64String(digest);
+    }
 }

@@ -17,7 +17,9 @@ using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Libvirt;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
+using Deskpool.Core.Tenancy.AccessKeys;
 using Deskpool.Server.Api;
+using Deskpool.Server.Security;
 using Deskpool.WebConsole;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -42,6 +44,10 @@ internal static class DeskpoolHosting
             o.DataDirectory = Path.GetFullPath(o.DataDirectory);
             Directory.CreateDirectory(o.DataDirectory);
         });
+        services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
+        services.AddSingleton(sp => ServerSecretKey.Load(
+            sp.GetRequiredService<IOptions<SecurityOptions>>().Value,
+            sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value.DataDirectory));
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
         services.Configure<TenancyOptions>(configuration.GetSection(TenancyOptions.Section));
         services.Configure<JobRunnerOptions>(configuration.GetSection(JobRunnerOptions.Section));
@@ -222,6 +228,7 @@ internal static class DeskpoolHosting
         _ = app.Services.GetRequiredService<ComputeDrivers>();
         _ = app.Services.GetRequiredService<IOptions<CatalogOptions>>();
         _ = app.Services.GetRequiredService<IMailTransport>();
+        _ = app.Services.GetRequiredService<SecretBox>();
         return true;
     }
 }
