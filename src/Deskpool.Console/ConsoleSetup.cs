@@ -41,6 +41,13 @@ public static class ConsoleSetup
                 cookie.AccessDeniedPath = BasePath + "/sign-in";
                 cookie.Events.OnValidatePrincipal = ConsoleAccount.ValidateAsync;
             });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "deskpool-antiforgery";
+            antiforgery.Cookie.HttpOnly = true;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddSingleton<SignInTickets>();
         services.AddScoped<ConsoleSession>();
         services.AddScoped<CoreCalls>();
@@ -56,7 +63,10 @@ public static class ConsoleSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapConsoleAccountEndpoints();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The host's security headers give every page a full policy with frame-ancestors 'none';
+        // Blazor's own header (frame-ancestors 'self' only) would take its place.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(
+            server => server.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
