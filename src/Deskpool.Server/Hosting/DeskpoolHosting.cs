@@ -44,7 +44,10 @@ internal static class DeskpoolHosting
             o.DataDirectory = Path.GetFullPath(o.DataDirectory);
             Directory.CreateDirectory(o.DataDirectory);
         });
-        services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section))
+            .Validate(o => new[] { o.SignInPerAddress, o.SignInPerUser, o.AdminApiPerCredential }
+                    .All(limit => limit.PermitLimit <= 0 || limit.Window > TimeSpan.Zero),
+                "Every Deskpool:Security rate limit with a PermitLimit above 0 needs a Window above zero.");
         services.AddSingleton(sp => ServerSecretKey.Load(
             sp.GetRequiredService<IOptions<SecurityOptions>>().Value,
             sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value.DataDirectory));

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Deskpool.Core.Persistence;
+using Deskpool.Core.Tenancy;
+using Deskpool.Core.Tenancy.AccessKeys;
 using Deskpool.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,15 +22,37 @@ public sealed class SignedRequestTests(ServerFixture fixture) : IClassFixture<Se
 
     private static string Keys(string project = TestServer.ProjectA) => Wire.Path("access-keys", project);
 
+    /// <summary>
+    /// A credential of its own for each test (a key limit is per credential, and the server is shared),
+    /// written the way the server seeds configured tokens.
+    /// </summary>
+    private async Task<string> NewCredentialAsync(
+        CredentialRole role = CredentialRole.Administrator, string project = TestServer.ProjectA)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+        var credential = new ApiCredential
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            ProjectId = project,
+            Name = ServerFixture.Unique("credential"),
+            TokenDigest = Tokens.Digest(Tokens.NewToken()),
+            Role = role,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Credentials.Add(credential);
+        await db.SaveChangesAsync();
+        return credential.Id;
+    }
+
     private async Task<(string Access, string Secret)> CreateKeyAsync(
         string? credential = null, HttpClient? admin = null, string project = TestServer.ProjectA)
     {
-        var body = new JsonObject { ["name"] = ServerFixture.Unique("key") };
-        if (credential is not null)
+        var body = new JsonObject
         {
-            body["credential"] = credential;
-        }
-
+            ["name"] = ServerFixture.Unique("key"),
+            ["credential"] = credential ?? await NewCredentialAsync(project: project),
+        };
         var (response, created) = await (admin ?? Server.Client).PostJsonAsync(Keys(project), body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"Create key failed: {(int)response.StatusCode} {created}");
         var key = created.GetProperty("access_key");
@@ -110,6 +134,24 @@ public sealed class SignedRequestTests(ServerFixture fixture) : IClassFixture<Se
             PolicyBody(PolicyName()));
 
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("UNSIGNED-PAYLOAD")]
+    public async Task SignedUpload_OfAWorkbook_IsReadAfterItsHashIsChecked(string? declaredHash)
+    {
+        var (access, secret) = await CreateKeyAsync();
+        var (client, signer) = Signed(access, secret);
+        signer.DeclaredPayloadHash = declaredHash;
+        var template = await Server.Client.GetByteArrayAsync(new Uri(Wire.Path("users/template"), UriKind.Relative));
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(template), "file", "users.xlsx" } };
+
+        var response = await client.PostAsync(new Uri(Wire.Path("users/import"), UriKind.Relative), form);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
+        Assert.Equal(1, JsonDocument.Parse(body).RootElement.GetProperty("total_count").GetInt32());
     }
 
     [Fact]
@@ -262,7 +304,7 @@ public sealed class SignedRequestTests(ServerFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task KeyOfAReadOnlyCredential_ReadsButDoesNotWrite()
     {
-        var (access, secret) = await CreateKeyAsync(credential: "read-only");
+        var (access, secret) = await CreateKeyAsync(credential: await NewCredentialAsync(CredentialRole.ReadOnly));
         var (client, _) = Signed(access, secret);
 
         var (read, _) = await client.GetJsonAsync(Wire.Path("desktop-pools"));
@@ -295,11 +337,44 @@ public sealed class SignedRequestTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal(40, secret.Length);
         Assert.Equal("ENABLED", key.GetProperty("status").GetString());
         Assert.Equal("ADMINISTRATOR", key.GetProperty("role").GetString());
+        Assert.Equal(await OwnCredentialIdAsync(), key.GetProperty("credential_id").GetString());
         Assert.False(listed.TryGetProperty("secret", out _));
         Assert.DoesNotContain(secret, list.GetRawText(), StringComparison.Ordinal);
         Assert.Equal("ci pipeline", listed.GetProperty("name").GetString());
         Assert.True(listed.TryGetProperty("last_used_at", out _));
         Assert.DoesNotContain(secret, row.SealedSecret, StringComparison.Ordinal);
+    }
+
+    private async Task<string> OwnCredentialIdAsync()
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<ProjectService>()
+            .FindCredentialAsync(TestServer.TokenA, CancellationToken.None))!.Id;
+    }
+
+    [Fact]
+    public async Task ACredential_HoldsAtMostTenKeys_AndAReadOnlyOneCanHoldKeysByName()
+    {
+        var credential = await NewCredentialAsync();
+        for (var i = 0; i < AccessKeyService.MaxKeysPerCredential; i++)
+        {
+            await CreateKeyAsync(credential);
+        }
+
+        var (refused, error) = await Server.Client.PostJsonAsync(Keys(), new JsonObject
+        {
+            ["name"] = "one too many", ["credential"] = credential,
+        });
+        var (byName, named) = await Server.Client.PostJsonAsync(Keys(), new JsonObject
+        {
+            ["name"] = "reports", ["credential"] = "read-only",
+        });
+
+        AssertRefused(refused, error, HttpStatusCode.BadRequest, "WKS.0008");
+        Assert.Equal(HttpStatusCode.Created, byName.StatusCode);
+        Assert.Equal("READ_ONLY", named.GetProperty("access_key").GetProperty("role").GetString());
+        await Server.Client.CallAsync(HttpMethod.Delete,
+            $"{Keys()}/{named.GetProperty("access_key").GetProperty("access").GetString()}");
     }
 
     [Fact]
