@@ -96,7 +96,9 @@ internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisp
             return null;
         }
 
-        using var lease = _limiter.AttemptAcquire($"{projectId}/{userName.ToLowerInvariant()}");
+        // A name far longer than any real one still costs only a digest's room in memory.
+        var key = $"{projectId}/{userName.ToLowerInvariant()}";
+        using var lease = _limiter.AttemptAcquire(key.Length > 200 ? Tokens.Digest(key) : key);
         if (lease.IsAcquired)
         {
             return null;
