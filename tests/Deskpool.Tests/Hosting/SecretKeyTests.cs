@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Deskpool.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Deskpool.Tests.Hosting;
 
@@ -63,13 +65,17 @@ public sealed class SecretKeyTests
             Assert.Equal(HttpStatusCode.OK, await SignedListAsync(first, access, secret));
         }
 
+        var logs = new LogCapture();
         await using var second = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["Deskpool:Security:SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        }, dataDirectory);
+        }, dataDirectory, services: s => s.AddSingleton<ILoggerProvider>(logs));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await SignedListAsync(second, access, secret));
         Assert.False(File.Exists(Path.Combine(dataDirectory, "secret.key")));
+        Assert.Contains($"[8001] The secret of access key {access} does not open with this node's server key",
+            logs.Text(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, logs.Text(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Deskpool.Core.Tenancy.AccessKeys;
 
@@ -28,7 +29,11 @@ public sealed record CreatedAccessKey(AccessKeyView Key, string Secret);
 /// enabled and deleted by administrators; and the check of a signed request, which turns it into
 /// the credential its key belongs to.
 /// </summary>
-public sealed class AccessKeyService(DeskpoolDbContext db, SecretBox secrets, TimeProvider time)
+public sealed partial class AccessKeyService(
+    DeskpoolDbContext db,
+    SecretBox secrets,
+    TimeProvider time,
+    ILogger<AccessKeyService> logger)
 {
     /// <summary>How many access keys one credential may hold.</summary>
     public const int MaxKeysPerCredential = 10;
@@ -161,6 +166,12 @@ public sealed class AccessKeyService(DeskpoolDbContext db, SecretBox secrets, Ti
 
         var key = await db.AccessKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == header.AccessKeyId, cancellationToken);
         var secret = key is { State: AccessKeyState.Enabled } ? secrets.Open(key.SealedSecret, key.Id) : null;
+        if (key is { State: AccessKeyState.Enabled } && secret is null)
+        {
+            // Not the client's doing: this node's server key is not the one the secret was sealed with.
+            Log.SecretNotOpened(logger, key.Id);
+        }
+
         if (key is null || secret is null || !RequestSignature.Matches(request, header, sdkDate!, secret))
         {
             return RequestSignature.Mismatch;
@@ -203,4 +214,12 @@ public sealed class AccessKeyService(DeskpoolDbContext db, SecretBox secrets, Ti
 
     private static AccessKeyView View(AccessKey key, ApiCredential credential) => new(
         key.Id, key.Name, credential.Id, credential.Name, credential.Role, key.State, key.CreatedAt, key.LastUsedAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 8001, Level = LogLevel.Warning,
+            Message = "The secret of access key {AccessKeyId} does not open with this node's server key " +
+                "(Deskpool:Security:SecretKey); its signed requests are refused")]
+        public static partial void SecretNotOpened(ILogger logger, string accessKeyId);
+    }
 }
