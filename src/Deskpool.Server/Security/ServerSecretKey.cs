@@ -19,11 +19,17 @@ internal static class ServerSecretKey
         }
 
         var path = Path.Combine(dataDirectory, FileName);
-        if (File.Exists(path))
+        if (!File.Exists(path) && TryCreate(path) is { } created)
         {
-            return new SecretBox(Decode(File.ReadAllText(path).Trim(), path));
+            return new SecretBox(created);
         }
 
+        return new SecretBox(Decode(File.ReadAllText(path).Trim(), path));
+    }
+
+    /// <summary>Writes a new key, owner-only; null when another process made the file first.</summary>
+    private static byte[]? TryCreate(string path)
+    {
         var key = SecretBox.NewKey();
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -31,12 +37,16 @@ internal static class ServerSecretKey
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(path, options))
+        try
         {
+            using var writer = new StreamWriter(path, options);
             writer.Write(Convert.ToBase64String(key));
+            return key;
         }
-
-        return new SecretBox(key);
+        catch (IOException) when (File.Exists(path))
+        {
+            return null;
+        }
     }
 
     private static byte[] Decode(string base64, string source)
