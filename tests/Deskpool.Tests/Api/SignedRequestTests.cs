@@ -287,6 +287,26 @@ public sealed class SignedRequestTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task DeletedCredential_TakesItsKeysWithIt()
+    {
+        var credential = await NewCredentialAsync();
+        var (access, secret) = await CreateKeyAsync(credential);
+        var (client, _) = Signed(access, secret);
+
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DeskpoolDbContext>();
+            await db.Credentials.Where(c => c.Id == credential).ExecuteDeleteAsync();
+        }
+
+        var (refused, error) = await client.GetJsonAsync(Wire.Path("desktop-pools"));
+        var (_, list) = await Server.Client.GetJsonAsync(Keys());
+        AssertRefused(refused, error, HttpStatusCode.Unauthorized, "APIG.0301");
+        Assert.DoesNotContain(list.GetProperty("access_keys").EnumerateArray(),
+            k => k.GetProperty("access").GetString() == access);
+    }
+
+    [Fact]
     public async Task KeyOfAnotherProject_IsRefused()
     {
         var (access, secret) = await CreateKeyAsync(admin: Server.ClientFor(TestServer.TokenB), project: TestServer.ProjectB);
