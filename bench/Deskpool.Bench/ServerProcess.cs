@@ -105,6 +105,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         ["Deskpool__Tenancy__Projects__0__MemoryQuotaGb"] = (desktopQuota * 64).ToString(CultureInfo.InvariantCulture),
         ["Deskpool__Drivers__Simulated__BootTime"] = "00:00:00",
         ["Deskpool__Drivers__Simulated__OperationLatency"] = "00:00:00",
+
+        // The benchmarks measure throughput from one address with one token; rate limits are off.
+        ["Deskpool__Security__SignInPerAddress__PermitLimit"] = "0",
+        ["Deskpool__Security__SignInPerUser__PermitLimit"] = "0",
+        ["Deskpool__Security__AdminApiPerCredential__PermitLimit"] = "0",
     };
 
     /// <summary>The peak resident set size so far (VmHWM), in bytes.</summary>

@@ -29,6 +29,7 @@ internal static class CliApp
             ProjectCommands.Quotas(kit),
             ProjectCommands.Costs(kit),
             ProjectCommands.Service(kit),
+            AccessKeyCommands.AccessKeys(kit),
             LocalCommands.Configure(kit),
             LocalCommands.Completion(kit),
         ])

@@ -66,6 +66,13 @@ public static class ConsoleSetup
                 cookie.AccessDeniedPath = PortalAccount.BasePath + "/sign-in";
                 cookie.Events.OnValidatePrincipal = PortalAccount.ValidateAsync;
             });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "deskpool-antiforgery";
+            antiforgery.Cookie.HttpOnly = true;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddSingleton<SignInTickets>();
         services.AddScoped<ConsoleSession>();
         services.AddScoped<CoreCalls>();
@@ -84,7 +91,10 @@ public static class ConsoleSetup
         app.MapStaticAssets();
         app.MapConsoleAccountEndpoints();
         app.MapPortalAccountEndpoints();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The host's security headers give every page a full policy with frame-ancestors 'none';
+        // Blazor's own header (frame-ancestors 'self' only) would take its place.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(
+            server => server.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Deskpool.Server.Api;
 using Deskpool.Server.Hosting;
+using Deskpool.Server.Security;
 using Deskpool.WebConsole;
 
 // Every message, number and time on the wire is culture-independent, whatever the host's locale.
@@ -25,6 +26,7 @@ if (migrateOnly)
     return 0;
 }
 
+app.UseSecurityHeaders();
 app.MapDeskpoolOperations();
 app.MapDeskpoolApi();
 app.MapDeskpoolConsole();

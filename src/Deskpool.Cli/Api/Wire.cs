@@ -144,3 +144,17 @@ internal sealed record CostGroup(
 
 internal sealed record CostReport(
     string Currency, string From, string To, string? MeteredUntil, int TotalCount, CostTotal Total, IReadOnlyList<CostGroup> Groups);
+
+internal sealed record AccessKeyInfo(
+    string Access,
+    string? Secret,
+    string Name,
+    string Status,
+    string CredentialName,
+    string Role,
+    string CreatedAt,
+    string? LastUsedAt);
+
+internal sealed record AccessKeyReply(AccessKeyInfo AccessKey);
+
+internal sealed record AccessKeyList(int TotalCount, IReadOnlyList<AccessKeyInfo> AccessKeys);

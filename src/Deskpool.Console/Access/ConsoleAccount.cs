@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Deskpool.Core.Tenancy;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -80,8 +81,16 @@ internal static class ConsoleAccount
             return Results.Redirect(IsConsolePage(returnUrl) ? returnUrl! : ConsoleSetup.BasePath + "/pools");
         }).ExcludeFromDescription();
 
-        app.MapPost(ConsoleSetup.BasePath + "/sign-out", async (HttpContext http) =>
+        // A form post, so it carries the antiforgery token the layout's form renders: another site
+        // cannot sign an administrator out (the SameSite cookie alone would not hold in older browsers).
+        app.MapPost(ConsoleSetup.BasePath + "/sign-out", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Text("The sign-out form is stale or came from another site; reload the console and try again.",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
             await http.SignOutAsync(Scheme);
             return Results.Redirect(ConsoleSetup.BasePath + "/sign-in");
         }).ExcludeFromDescription();

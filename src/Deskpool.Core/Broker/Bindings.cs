@@ -267,7 +267,7 @@ public sealed class Bindings(
         switch (request.Type)
         {
             case Connect:
-                if (binding.TicketDigest != Tokens.Digest(request.Ticket!) || binding.TicketExpiresAt <= now)
+                if (!Tokens.Matches(binding.TicketDigest, request.Ticket!) || binding.TicketExpiresAt <= now)
                 {
                     return new Failure(FailureKind.Forbidden, ErrorCodes.TicketInvalid,
                         "The connection ticket is unknown, already used or expired; the user must connect again.");

@@ -21,6 +21,8 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
 
     public DbSet<ApiCredential> Credentials => Set<ApiCredential>();
 
+    public DbSet<Tenancy.AccessKeys.AccessKey> AccessKeys => Set<Tenancy.AccessKeys.AccessKey>();
+
     public DbSet<Pool> Pools => Set<Pool>();
 
     public DbSet<Desktop> Desktops => Set<Desktop>();

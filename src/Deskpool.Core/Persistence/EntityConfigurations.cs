@@ -32,6 +32,24 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<ApiCred
     }
 }
 
+internal sealed class AccessKeyConfiguration : IEntityTypeConfiguration<Tenancy.AccessKeys.AccessKey>
+{
+    public void Configure(EntityTypeBuilder<Tenancy.AccessKeys.AccessKey> builder)
+    {
+        builder.ToTable("access_keys");
+        builder.Property(k => k.Id).HasMaxLength(64);
+        builder.Property(k => k.ProjectId).HasMaxLength(64);
+        builder.Property(k => k.CredentialId).HasMaxLength(64);
+        builder.Property(k => k.Name).HasMaxLength(64);
+        builder.Property(k => k.SealedSecret).HasMaxLength(256);
+        builder.HasIndex(k => new { k.ProjectId, k.CreatedAt });
+        builder.HasOne<Project>().WithMany().HasForeignKey(k => k.ProjectId);
+
+        // Deleting a credential takes its access keys with it.
+        builder.HasOne<ApiCredential>().WithMany().HasForeignKey(k => k.CredentialId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class PoolConfiguration : IEntityTypeConfiguration<Pool>
 {
     public void Configure(EntityTypeBuilder<Pool> builder)

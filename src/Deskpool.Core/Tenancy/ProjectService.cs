@@ -64,7 +64,8 @@ public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
             : credential;
     }
 
-    private static Outcome<ApiCredential> Belongs(ApiCredential? credential, string? projectId)
+    /// <summary>The answer for a credential found some way (a token, a signed request) asking about a project.</summary>
+    public static Outcome<ApiCredential> Belongs(ApiCredential? credential, string? projectId)
     {
         if (credential is null)
         {

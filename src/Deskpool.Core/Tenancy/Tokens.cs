@@ -10,4 +10,11 @@ public static class Tokens
 
     public static string Digest(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>
+    /// Whether <paramref name="token"/> is the one <paramref name="storedDigest"/> was made from, compared
+    /// in time that does not depend on where the digests first differ.
+    /// </summary>
+    public static bool Matches(string? storedDigest, string token) => storedDigest is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedDigest), Encoding.ASCII.GetBytes(Digest(token)));
 }

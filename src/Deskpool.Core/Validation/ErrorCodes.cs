@@ -41,7 +41,10 @@ public static class ErrorCodes
     public const string AccountNotActivated = "WKS.0024";
     public const string PasswordChangeRequired = "WKS.0025";
 
-    /// <summary>Too many failed sign-ins in a row: wait for the time Retry-After gives.</summary>
+    /// <summary>
+    /// Too many failed sign-ins in a row, or too many requests in a rate-limit window: wait for the
+    /// time Retry-After gives.
+    /// </summary>
     public const string TooManyAttempts = "WKS.0429";
 
     public const string PoolInMaintenance = "WKS.0026";
@@ -65,6 +68,7 @@ public static class ErrorCodes
     public const string JobNotFound = "WKS.00060404";
     public const string NamingPolicyNotFound = "WKS.00050404";
     public const string DesktopNotFound = "WKS.00030404";
+    public const string AccessKeyNotFound = "WKS.00190404";
 
     /// <summary>Operation conflict: the state of the resource forbids the action.</summary>
     public const string StateConflict = "WKS.00010032";
@@ -78,6 +82,9 @@ public static class ErrorCodes
 
     /// <summary>Missing or invalid credential (the gateway code clients already handle).</summary>
     public const string Unauthenticated = "APIG.0301";
+
+    /// <summary>A signed request whose X-Sdk-Date is more than 15 minutes from the server's clock.</summary>
+    public const string SignatureExpired = "APIG.0303";
 
     public const string NoSuchRoute = "APIGW.0101";
 }

@@ -980,6 +980,52 @@ namespace Deskpool.Data.Sqlite.Migrations
                     b.ToTable("pool_authorizations", (string)null);
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Tenancy.AccessKeys.AccessKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SealedSecret")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("access_keys", (string)null);
+                });
+
             modelBuilder.Entity("Deskpool.Core.Tenancy.ApiCredential", b =>
                 {
                     b.Property<string>("Id")
@@ -1329,6 +1375,21 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Deskpool.Core.Pools.Pool", b =>
                 {
+                    b.HasOne("Deskpool.Core.Tenancy.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Tenancy.AccessKeys.AccessKey", b =>
+                {
+                    b.HasOne("Deskpool.Core.Tenancy.ApiCredential", null)
+                        .WithMany()
+                        .HasForeignKey("CredentialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Deskpool.Core.Tenancy.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")

@@ -1,5 +1,9 @@
+using Deskpool.Core.Tenancy.AccessKeys;
 using Deskpool.Core.Validation;
+using Deskpool.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Deskpool.Server.Api;
 
@@ -13,6 +17,9 @@ internal static partial class ApiSetup
     public static IServiceCollection AddDeskpoolApi(this IServiceCollection services)
     {
         services.AddScoped<ProjectAccess>();
+        services.AddScoped<RequestCredentials>();
+        services.AddScoped<AccessKeyService>();
+        services.AddDeskpoolRateLimits();
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         return services;
@@ -58,7 +65,10 @@ internal static partial class ApiSetup
         });
 
         app.Use(RefuseTooLargeAsync);
-        var project = app.MapGroup("/v2/{projectId}").AddEndpointFilter<ProjectAccess>();
+        app.UseRateLimiter();
+        var project = app.MapGroup("/v2/{projectId}").AddEndpointFilter<ProjectAccess>()
+            .RequireRateLimiting(RateLimits.AdminApiPolicy);
+        project.MapAccessKeysApi();
         project.MapPoolsApi();
         project.MapJobsApi();
         project.MapCatalogApi();
@@ -79,15 +89,28 @@ internal static partial class ApiSetup
     }
 
     /// <summary>
+    /// The most a route reads: <see cref="MaxRequestBodyBytes"/>, or what its own request size limit
+    /// says (the user import takes a workbook of up to 1 MB in a form).
+    /// </summary>
+    public static long BodyLimit(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
+
+    /// <summary>
     /// Answers 413 for a body over the limit: at once when its declared length says so, and when
     /// reading it finds so (chunked bodies), without logging a client's mistake as a server error.
     /// </summary>
     private static async Task RefuseTooLargeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        var limit = BodyLimit(context);
+        if (context.Request.ContentLength > limit)
         {
             await WriteTooLargeAsync(context);
             return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+        {
+            server.MaxRequestBodySize = limit;
         }
 
         try
@@ -101,9 +124,14 @@ internal static partial class ApiSetup
         }
     }
 
-    private static Task WriteTooLargeAsync(HttpContext context) =>
-        ApiErrors.WriteAsync(
-            context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge, TooLargeMessage);
+    private static Task WriteTooLargeAsync(HttpContext context)
+    {
+        var limit = BodyLimit(context);
+        var message = limit == MaxRequestBodyBytes
+            ? TooLargeMessage
+            : $"The request body is larger than {limit / 1024} KB, the most this route reads.";
+        return ApiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge, message);
+    }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception? exception, string method, string path);

@@ -1,5 +1,6 @@
 using Deskpool.Core.Broker;
 using Deskpool.Core.Users;
+using Deskpool.Server.Security;
 
 namespace Deskpool.Server.Api;
 
@@ -40,18 +41,25 @@ internal static class EndUserApi
         endUser.MapPost("/activate", (HttpRequest http, UserService users, CancellationToken ct) =>
             Reply.WithBody<ActivateRequest>(http, async request =>
                 Reply.Done(await users.ActivateAsync(request, ct), Results.NoContent(), http.HttpContext), ct))
-            .WithName("ActivateUser");
+            .WithName("ActivateUser")
+            .RequireRateLimiting(RateLimits.SignInPolicy);
 
-        endUser.MapPost("/password", (HttpRequest http, SignInService signIn, CancellationToken ct) =>
+        endUser.MapPost("/password", (HttpRequest http, SignInService signIn, UserNameLimits limits, CancellationToken ct) =>
             Reply.WithBody<ChangePasswordRequest>(http, async request =>
-                Reply.Done(await signIn.ChangePasswordAsync(request, ct), Results.NoContent(), http.HttpContext), ct))
-            .WithName("ChangeUserPassword");
+                limits.Refuse(request.ProjectId, request.UserName) is { } tooMany
+                    ? ApiErrors.From(tooMany, http.HttpContext)
+                    : Reply.Done(await signIn.ChangePasswordAsync(request, ct), Results.NoContent(), http.HttpContext), ct))
+            .WithName("ChangeUserPassword")
+            .RequireRateLimiting(RateLimits.SignInPolicy);
 
-        endUser.MapPost("/sign-in", (HttpRequest http, SignInService signIn, CancellationToken ct) =>
+        endUser.MapPost("/sign-in", (HttpRequest http, SignInService signIn, UserNameLimits limits, CancellationToken ct) =>
             Reply.WithBody<SignInRequest>(http, async request =>
-                Reply.Json(await signIn.SignInAsync(request, ct), r => new SignInResponse(
-                    r.Token, ApiJson.Time(r.ExpiresAt), r.User.Id, r.User.UserName), http.HttpContext), ct))
-            .WithName("EndUserSignIn");
+                limits.Refuse(request.ProjectId, request.UserName) is { } tooMany
+                    ? ApiErrors.From(tooMany, http.HttpContext)
+                    : Reply.Json(await signIn.SignInAsync(request, ct), r => new SignInResponse(
+                        r.Token, ApiJson.Time(r.ExpiresAt), r.User.Id, r.User.UserName), http.HttpContext), ct))
+            .WithName("EndUserSignIn")
+            .RequireRateLimiting(RateLimits.SignInPolicy);
 
         var signedIn = endUser.MapGroup("").AddEndpointFilter<EndUserAccess>();
 

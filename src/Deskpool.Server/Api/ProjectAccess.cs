@@ -3,19 +3,24 @@ using Deskpool.Core.Tenancy;
 namespace Deskpool.Server.Api;
 
 /// <summary>
-/// Guards every <c>/v2/{project_id}</c> route: the token must exist, belong to that very project,
-/// and, for anything but a read, carry the administrator role. A token of another project gets
-/// the same answer whether or not the project it asks about exists.
+/// Guards every <c>/v2/{project_id}</c> route: the caller's credential (a token, or a signed request's
+/// access key: <see cref="RequestCredentials"/>) must exist, belong to that very project, and, for
+/// anything but a read, carry the administrator role. A credential of another project gets the same
+/// answer whether or not the project it asks about exists.
 /// </summary>
-internal sealed class ProjectAccess(ProjectService projects) : IEndpointFilter
+internal sealed class ProjectAccess(RequestCredentials credentials) : IEndpointFilter
 {
-    public const string TokenHeader = "X-Auth-Token";
+    public const string TokenHeader = RequestCredentials.TokenHeader;
+
+    private const string CredentialKey = "deskpool.credential";
+
+    /// <summary>The credential the request was let in with.</summary>
+    public static ApiCredential Current(HttpContext http) => (ApiCredential)http.Items[CredentialKey]!;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var checkedCredential = await projects.CheckCredentialAsync(
-            http.GetRouteValue("projectId") as string, http.Request.Headers[TokenHeader].ToString(), http.RequestAborted);
+        var checkedCredential = await credentials.ResolveAsync(http, http.GetRouteValue("projectId") as string);
         if (!checkedCredential.Succeeded)
         {
             return ApiErrors.From(checkedCredential.Failure, http);
@@ -27,6 +32,7 @@ internal sealed class ProjectAccess(ProjectService projects) : IEndpointFilter
             return ApiErrors.From(ProjectService.ReadOnlyToken, http);
         }
 
+        http.Items[CredentialKey] = credential;
         return await next(context);
     }
 }

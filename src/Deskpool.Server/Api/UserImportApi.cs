@@ -1,6 +1,6 @@
 using Deskpool.Core.Users.Import;
 using Deskpool.Core.Validation;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Deskpool.Server.Api;
 
@@ -32,6 +32,9 @@ internal static class UserImportApi
 {
     private const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    /// <summary>Room for the multipart framing around a workbook of up to 1 MB; the file itself is checked after.</summary>
+    public const long MaxUploadBodyBytes = XlsxPackage.MaxUploadBytes + (256 * 1024);
+
     public static void MapUserImportApi(this RouteGroupBuilder project)
     {
         project.MapGet("/users/template", () =>
@@ -49,7 +52,8 @@ internal static class UserImportApi
             return Reply.Json(await imports.PreviewAsync(projectId, file.Value, ct), preview => new ImportPreviewWire(
                 preview.ImportId, ApiJson.Time(preview.ExpiresAt), preview.Rows.Count, preview.Rows.Count(r => r.Valid),
                 preview.Rows.Count(r => !r.Valid), preview.Rows.Select(RowVerdictWire.From).ToList()), http.HttpContext);
-        }).WithName("ImportUsers").DisableAntiforgery();
+        }).WithName("ImportUsers").DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBodyBytes));
 
         project.MapPost("/users/import/{importId}/confirm", async (
             string projectId, string importId, HttpContext http, UserImportService imports, CancellationToken ct) =>
@@ -65,12 +69,6 @@ internal static class UserImportApi
     /// </summary>
     private static async Task<Outcome<byte[]>> ReadUploadAsync(HttpRequest http, CancellationToken ct)
     {
-        // Room for the multipart framing around a file of up to 1 MB; the file itself is checked after.
-        if (http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = XlsxPackage.MaxUploadBytes + (256 * 1024);
-        }
-
         using var buffer = new MemoryStream();
         if (http.HasFormContentType)
         {

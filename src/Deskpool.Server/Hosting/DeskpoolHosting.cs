@@ -17,7 +17,9 @@ using Deskpool.Data.Sqlite;
 using Deskpool.Drivers.Libvirt;
 using Deskpool.Drivers.Simulated;
 using Deskpool.Mail;
+using Deskpool.Core.Tenancy.AccessKeys;
 using Deskpool.Server.Api;
+using Deskpool.Server.Security;
 using Deskpool.WebConsole;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -42,6 +44,13 @@ internal static class DeskpoolHosting
             o.DataDirectory = Path.GetFullPath(o.DataDirectory);
             Directory.CreateDirectory(o.DataDirectory);
         });
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section))
+            .Validate(o => new[] { o.SignInPerAddress, o.SignInPerUser, o.AdminApiPerCredential }
+                    .All(limit => limit.PermitLimit <= 0 || limit.Window > TimeSpan.Zero),
+                "Every Deskpool:Security rate limit with a PermitLimit above 0 needs a Window above zero.");
+        services.AddSingleton(sp => ServerSecretKey.Load(
+            sp.GetRequiredService<IOptions<SecurityOptions>>().Value,
+            sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value.DataDirectory));
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
         services.Configure<TenancyOptions>(configuration.GetSection(TenancyOptions.Section));
         services.Configure<JobRunnerOptions>(configuration.GetSection(JobRunnerOptions.Section));
@@ -224,6 +233,7 @@ internal static class DeskpoolHosting
         _ = app.Services.GetRequiredService<ComputeDrivers>();
         _ = app.Services.GetRequiredService<IOptions<CatalogOptions>>();
         _ = app.Services.GetRequiredService<IMailTransport>();
+        _ = app.Services.GetRequiredService<SecretBox>();
         return true;
     }
 }

@@ -123,6 +123,32 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task AccessKeys_AreCreatedWithTheSecretShownOnce_ListedWithout_DisabledAndDeleted()
+    {
+        await using var server = await TestServer.StartAsync();
+        var cli = CliRunner.For(server);
+
+        var created = await cli.RunAsync("access-keys", "create", "reporting", "--credential", "read-only", "-o", "json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var key = JsonDocument.Parse(created.Out).RootElement.GetProperty("access_key");
+        var access = key.GetProperty("access").GetString()!;
+        var secret = key.GetProperty("secret").GetString()!;
+
+        var disabled = await cli.RunAsync("access-keys", "disable", access);
+        var table = await cli.RunAsync("access-keys", "list");
+        var deleted = await cli.RunAsync("access-keys", "delete", access);
+        var gone = await cli.RunAsync("access-keys", "delete", access);
+
+        Assert.Equal("READ_ONLY", key.GetProperty("role").GetString());
+        Assert.True(disabled.ExitCode == 0, disabled.ToString());
+        Assert.Contains(access, table.Out);
+        Assert.Contains("DISABLED", table.Out);
+        Assert.DoesNotContain(secret, table.Out);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.Equal(4, gone.ExitCode);
+    }
+
+    [Fact]
     public async Task UsersImport_WithoutYes_WhenInputIsNotATerminal_RefusesToPromptAndCreatesNothing()
     {
         await using var server = await TestServer.StartAsync();

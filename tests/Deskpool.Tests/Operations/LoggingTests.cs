@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
 using Deskpool.Tests.Support;
@@ -63,51 +62,22 @@ public sealed class LoggingTests
             new { type = "connect", ticket });
         var (wrongPassword, _) = await server.ClientFor(null).PostJsonAsync("/v2/end-user/sign-in",
             new { project_id = TestServer.ProjectA, user_name = "erin", password = password + "-wrong" });
+        var (_, created) = await server.Client.PostJsonAsync(Wire.Path("access-keys"), new { name = "logged" });
+        var accessKey = created.GetProperty("access_key");
+        var accessSecret = accessKey.GetProperty("secret").GetString()!;
+        using var signed = new HttpClient(new SdkSigner(accessKey.GetProperty("access").GetString()!, accessSecret,
+            () => DateTimeOffset.UtcNow) { InnerHandler = server.CreateHandler() }) { BaseAddress = new Uri("http://localhost") };
+        var (signedList, _) = await signed.GetJsonAsync(Wire.Path("desktop-pools"));
 
         Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
         Assert.Equal(HttpStatusCode.OK, redeemed.StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, wrongPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signedList.StatusCode);
         var logs = capture.Text();
         Assert.Contains("erin", logs, StringComparison.Ordinal);
-        foreach (var secret in new[] { password, session, ticket, agentKey, TestServer.TokenA })
+        foreach (var secret in new[] { password, session, ticket, agentKey, TestServer.TokenA, accessSecret })
         {
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
-        }
-    }
-
-    /// <summary>Keeps every log line at every level, with its structured values.</summary>
-    private sealed class LogCapture : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-        public string Text() => string.Join('\n', _lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(
-                LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                    ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
-                    : "";
-                lines.Enqueue($"{category} [{eventId.Id}] {formatter(state, exception)} {values} {exception}");
-            }
         }
     }
 }

@@ -547,6 +547,36 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "access_keys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CredentialId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SealedSecret = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_access_keys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_access_keys_api_credentials_CredentialId",
+                        column: x => x.CredentialId,
+                        principalTable: "api_credentials",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_access_keys_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "desktops",
                 columns: table => new
                 {
@@ -598,6 +628,16 @@ namespace Deskpool.Data.Sqlite.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_access_keys_CredentialId",
+                table: "access_keys",
+                column: "CredentialId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_access_keys_ProjectId_CreatedAt",
+                table: "access_keys",
+                columns: new[] { "ProjectId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_activation_tokens_TokenDigest",
@@ -818,10 +858,10 @@ namespace Deskpool.Data.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "activation_tokens");
+                name: "access_keys");
 
             migrationBuilder.DropTable(
-                name: "api_credentials");
+                name: "activation_tokens");
 
             migrationBuilder.DropTable(
                 name: "bindings");
@@ -882,6 +922,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "api_credentials");
 
             migrationBuilder.DropTable(
                 name: "desktops");

@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Deskpool.Data.Postgres.Migrations
 {
     [DbContext(typeof(DeskpoolDbContext))]
-    [Migration("20261204193034_Initial")]
+    [Migration("20261204211226_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1118,6 +1118,58 @@ namespace Deskpool.Data.Postgres.Migrations
                     b.ToTable("pool_authorizations", (string)null);
                 });
 
+            modelBuilder.Entity("Deskpool.Core.Tenancy.AccessKeys.AccessKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("SealedSecret")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("access_keys", (string)null);
+                });
+
             modelBuilder.Entity("Deskpool.Core.Tenancy.ApiCredential", b =>
                 {
                     b.Property<string>("Id")
@@ -1503,6 +1555,21 @@ namespace Deskpool.Data.Postgres.Migrations
 
             modelBuilder.Entity("Deskpool.Core.Pools.Pool", b =>
                 {
+                    b.HasOne("Deskpool.Core.Tenancy.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Deskpool.Core.Tenancy.AccessKeys.AccessKey", b =>
+                {
+                    b.HasOne("Deskpool.Core.Tenancy.ApiCredential", null)
+                        .WithMany()
+                        .HasForeignKey("CredentialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Deskpool.Core.Tenancy.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")

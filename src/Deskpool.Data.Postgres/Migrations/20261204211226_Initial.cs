@@ -548,6 +548,36 @@ namespace Deskpool.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "access_keys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    ProjectId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    CredentialId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    SealedSecret = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    LastUsedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_access_keys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_access_keys_api_credentials_CredentialId",
+                        column: x => x.CredentialId,
+                        principalTable: "api_credentials",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_access_keys_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "desktops",
                 columns: table => new
                 {
@@ -599,6 +629,16 @@ namespace Deskpool.Data.Postgres.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_access_keys_CredentialId",
+                table: "access_keys",
+                column: "CredentialId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_access_keys_ProjectId_CreatedAt",
+                table: "access_keys",
+                columns: new[] { "ProjectId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_activation_tokens_TokenDigest",
@@ -819,10 +859,10 @@ namespace Deskpool.Data.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "activation_tokens");
+                name: "access_keys");
 
             migrationBuilder.DropTable(
-                name: "api_credentials");
+                name: "activation_tokens");
 
             migrationBuilder.DropTable(
                 name: "bindings");
@@ -883,6 +923,9 @@ namespace Deskpool.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "api_credentials");
 
             migrationBuilder.DropTable(
                 name: "desktops");

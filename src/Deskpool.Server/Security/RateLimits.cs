@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Deskpool.Core.Tenancy;
+using Deskpool.Core.Tenancy.AccessKeys;
+using Deskpool.Core.Validation;
+using Deskpool.Server.Api;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Deskpool.Server.Security;
+
+/// <summary>
+/// Abuse limits on top of ASP.NET Core's rate limiter: end-user sign-in, password change and
+/// activation per client address, and the administrator API per credential. A refused request is
+/// answered 429 with Retry-After and the API's error body. Counts live in each node's memory, so
+/// behind a balancer of N nodes a client may get up to N times the limit.
+/// </summary>
+internal static class RateLimits
+{
+    public const string SignInPolicy = "deskpool-sign-in";
+    public const string AdminApiPolicy = "deskpool-admin-api";
+
+    public static IServiceCollection AddDeskpoolRateLimits(this IServiceCollection services)
+    {
+        services.AddSingleton<UserNameLimits>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((limiter, security) =>
+        {
+            limiter.AddPolicy(SignInPolicy, http =>
+                Partition("address:" + ClientAddress(http), security.Value.SignInPerAddress));
+            limiter.AddPolicy(AdminApiPolicy, http =>
+                Partition(CallerKey(http), security.Value.AdminApiPerCredential));
+            limiter.OnRejected = RejectAsync;
+        });
+        return services;
+    }
+
+    /// <summary>A fixed window per key; a limit of 0 leaves the key unlimited.</summary>
+    public static RateLimitPartition<string> Partition(string key, RateLimit limit) => limit.PermitLimit <= 0
+        ? RateLimitPartition.GetNoLimiter(key)
+        : RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+        });
+
+    /// <summary>
+    /// Whom an administrator request counts against: its access key, else its token (by digest, so
+    /// no token is kept in memory), else its address.
+    /// </summary>
+    private static string CallerKey(HttpContext http)
+    {
+        if (RequestCredentials.IsSigned(http.Request))
+        {
+            var header = SignatureHeader.Parse(http.Request.Headers.Authorization.ToString());
+            return header is null ? "address:" + ClientAddress(http) : "access-key:" + header.AccessKeyId;
+        }
+
+        var token = http.Request.Headers[RequestCredentials.TokenHeader].ToString();
+        return token.Length is > 0 and <= ProjectService.MaxTokenLength
+            ? "token:" + Tokens.Digest(token)
+            : "address:" + ClientAddress(http);
+    }
+
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var http = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var seconds = ApiErrors.RetryAfterSeconds(wait);
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var what = http.Request.Path.StartsWithSegments("/v2/end-user")
+            ? "Too many sign-in, password or activation requests from this address"
+            : "Too many requests with this credential";
+        await ApiErrors.WriteAsync(http, StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyAttempts,
+            $"{what}; try again in {seconds} s.");
+    }
+}
+
+/// <summary>
+/// Sign-in and password changes per project and user name. The name is in the body, which the rate
+/// limiter's middleware does not read, so the handlers ask this limiter once they have the body.
+/// </summary>
+internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
+        key => RateLimits.Partition(key, security.Value.SignInPerUser), StringComparer.Ordinal);
+
+    /// <summary>Takes one attempt for the user; the failure to answer with when there is none left.</summary>
+    public Failure? Refuse(string? projectId, string? userName)
+    {
+        if (string.IsNullOrEmpty(projectId) || string.IsNullOrEmpty(userName))
+        {
+            return null;
+        }
+
+        // A name far longer than any real one still costs only a digest's room in memory.
+        var key = $"{projectId}/{userName.ToLowerInvariant()}";
+        using var lease = _limiter.AttemptAcquire(key.Length > 200 ? Tokens.Digest(key) : key);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
+            $"Too many sign-in or password requests for user '{userName}'; try again in " +
+            $"{ApiErrors.RetryAfterSeconds(wait)} s.", "user_name")
+        { RetryAfter = wait };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
