@@ -52,6 +52,8 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         ["PUT /v2/{projectId}/users/{userId}"] = """{"user_email":"x@example.com","description":"d","enable_change_password":true}""",
         ["POST /v2/{projectId}/users/batch-delete"] = """{"user_ids":["{user}"]}""",
         ["POST /v2/{projectId}/users/{userId}/actions"] = """{"op_type":"LOCK"}""",
+        ["POST /v2/{projectId}/access-keys/"] = """{"name":"fz","credential":"read-only"}""",
+        ["PUT /v2/{projectId}/access-keys/{accessKeyId}"] = """{"status":"DISABLED"}""",
         ["POST /v2/end-user/activate"] = """{"token":"t","password":"Passw0rd!x"}""",
         ["POST /v2/end-user/password"] =
             """{"project_id":"{project}","user_name":"sweeper","old_password":"Passw0rd!x","new_password":"Passw0rd!y"}""",
@@ -66,6 +68,7 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         "POST /v2/{projectId}/service-authorization",
         "DELETE /v2/{projectId}/groups/{groupId}",
         "DELETE /v2/{projectId}/users/{userId}",
+        "DELETE /v2/{projectId}/access-keys/{accessKeyId}",
         "POST /v2/{projectId}/users/{userId}/resend-email",
         "POST /v2/{projectId}/users/import/{importId}/confirm",
         "POST /v2/{projectId}/desktops/{desktopId}/agent-key",
@@ -538,7 +541,8 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         .Replace("{user}", fixture.UserId, StringComparison.Ordinal)
         .Replace("{groupId}", fixture.GroupId, StringComparison.Ordinal)
         .Replace("{group}", fixture.GroupId, StringComparison.Ordinal)
-        .Replace("{importId}", "no-such-import", StringComparison.Ordinal);
+        .Replace("{importId}", "no-such-import", StringComparison.Ordinal)
+        .Replace("{accessKeyId}", fixture.KeyOfA.Access, StringComparison.Ordinal);
 
     private static string BillionLaughs(string sheet) =>
         """<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">""" +

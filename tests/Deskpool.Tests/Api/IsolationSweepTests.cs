@@ -23,6 +23,13 @@ public sealed class SweepFixture : AccessFixture
 
     public string AgentKeyOfA { get; private set; } = "";
 
+    /// <summary>Access keys that sign requests: A's administrator's, A's read-only credential's, and B's.</summary>
+    public (string Access, string Secret) KeyOfA { get; private set; }
+
+    public (string Access, string Secret) ReadOnlyKeyOfA { get; private set; }
+
+    public (string Access, string Secret) KeyOfB { get; private set; }
+
     public string UserId { get; private set; } = "";
 
     public string GroupId { get; private set; } = "";
@@ -42,6 +49,25 @@ public sealed class SweepFixture : AccessFixture
         AgentKeyOfB = key.GetProperty("agent_key").GetString()!;
         var (_, keyOfA) = await Client.PostJsonAsync(Wire.Path($"desktops/{Id("desktop")}/agent-key"), null);
         AgentKeyOfA = keyOfA.GetProperty("agent_key").GetString()!;
+        KeyOfA = await AccessKeyAsync(Client, TestServer.ProjectA, null);
+        ReadOnlyKeyOfA = await AccessKeyAsync(Client, TestServer.ProjectA, "read-only");
+        KeyOfB = await AccessKeyAsync(clientB, TestServer.ProjectB, null);
+    }
+
+    /// <summary>A client that signs its requests with the access key (SDK-HMAC-SHA256).</summary>
+    public HttpClient SignedClient((string Access, string Secret) key) =>
+        new(new SdkSigner(key.Access, key.Secret, () => DateTimeOffset.UtcNow) { InnerHandler = Server.CreateHandler() })
+        {
+            BaseAddress = new Uri("http://localhost"),
+        };
+
+    private static async Task<(string, string)> AccessKeyAsync(HttpClient admin, string project, string? credential)
+    {
+        var (response, body) = await admin.PostJsonAsync(Wire.Path("access-keys", project),
+            new System.Text.Json.Nodes.JsonObject { ["name"] = $"sweep-{credential ?? "admin"}", ["credential"] = credential });
+        Assert.True(response.IsSuccessStatusCode, $"Creating an access key failed: {body}");
+        var key = body.GetProperty("access_key");
+        return (key.GetProperty("access").GetString()!, key.GetProperty("secret").GetString()!);
     }
 
     /// <summary>What project A holds, as its administrator sees it, to compare before and after.</summary>
@@ -128,10 +154,16 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
                 HttpStatusCode.Unauthorized, "APIG.0301", "an end user's token as X-Auth-Token");
             await ExpectAsync(failures, method, path, Bearer(fixture.EndUserToken),
                 HttpStatusCode.Unauthorized, "APIG.0301", "an end user's token as a bearer");
+            await ExpectAsync(failures, method, path, Headers(), HttpStatusCode.Forbidden, "WKS.0403",
+                "project B's access key, signed", fixture.SignedClient(fixture.KeyOfB));
+            await ExpectAsync(failures, method, path, Headers(), HttpStatusCode.Unauthorized, "APIG.0301",
+                "project A's access key signed with a wrong secret", fixture.SignedClient((fixture.KeyOfA.Access, "wrong-secret")));
             if (!HttpMethods.IsGet(method))
             {
                 await ExpectAsync(failures, method, path, Headers(("X-Auth-Token", TestServer.ReadOnlyTokenA)),
                     HttpStatusCode.Forbidden, "WKS.0403", "project A's read-only token on a change");
+                await ExpectAsync(failures, method, path, Headers(), HttpStatusCode.Forbidden, "WKS.0403",
+                    "project A's read-only access key on a change", fixture.SignedClient(fixture.ReadOnlyKeyOfA));
             }
         }
 
@@ -289,6 +321,7 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
         "userid" => fixture.UserId,
         "groupid" => fixture.GroupId,
         "importid" => Guid.NewGuid().ToString("N"),
+        "accesskeyid" => fixture.KeyOfA.Access,
         var name => throw new InvalidOperationException(
             $"The sweep has no sample value for route parameter {{{name}}} in {template}; add one."),
     });
@@ -300,9 +333,10 @@ public sealed partial class IsolationSweepTests(SweepFixture fixture) : IClassFi
         HttpRequestHeaders headers,
         HttpStatusCode status,
         string code,
-        string caller)
+        string caller,
+        HttpClient? signed = null)
     {
-        using var client = Server.ClientFor(null);
+        using var client = signed ?? Server.ClientFor(null);
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
         foreach (var header in headers)
         {
