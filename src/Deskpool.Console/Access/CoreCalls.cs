@@ -9,6 +9,8 @@ namespace Deskpool.WebConsole.Access;
 /// its own database context), since a circuit lives long and its events may overlap. Before each
 /// change the session's credential is checked again, here in the door and not only by greyed-out
 /// buttons: a read-only token changes nothing, and a token deleted meanwhile stops working at once.
+/// Every call admits the session's credential to the scope's <see cref="AccessScope"/>, so a token
+/// confined to an enterprise project sees and changes only that enterprise project, as on the API.
 /// </summary>
 internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession session)
 {
@@ -17,6 +19,14 @@ internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession sess
     {
         var account = await session.AccountAsync();
         await using var scope = scopes.CreateAsyncScope();
+        var credential = await scope.ServiceProvider.GetRequiredService<ProjectService>()
+            .FindCredentialByIdAsync(account.CredentialId, CancellationToken.None);
+        if (credential is null || credential.ProjectId != account.ProjectId)
+        {
+            throw new InvalidOperationException("The console session's credential no longer exists; sign in again.");
+        }
+
+        scope.ServiceProvider.GetRequiredService<AccessScope>().Admit(credential);
         return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
     }
 
@@ -43,6 +53,7 @@ internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession sess
             return allowed.Failure;
         }
 
+        scope.ServiceProvider.GetRequiredService<AccessScope>().Admit(allowed.Value);
         return await call(scope.ServiceProvider.GetRequiredService<TService>(), account.ProjectId);
     }
 }

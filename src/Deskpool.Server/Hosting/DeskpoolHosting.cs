@@ -113,6 +113,7 @@ internal static class DeskpoolHosting
         services.AddScoped<Outbox>();
         services.AddScoped<MailQueries>();
         services.AddScoped<ProjectService>();
+        services.AddScoped<AccessScope>();
         services.AddScoped<Bootstrap>();
         services.Configure<UserAccountOptions>(configuration.GetSection(UserAccountOptions.Section));
         services.PostConfigure<UserAccountOptions>(o =>
