@@ -1,3 +1,4 @@
+using Deskpool.Core.Audit;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
@@ -21,7 +22,8 @@ public sealed class UserService(
     IUserMail mail,
     LoginDetails loginDetails,
     IOptions<UserAccountOptions> options,
-    AccessScope scope)
+    AccessScope scope,
+    AuditNote audit)
 {
     public const int MaxBatch = 200;
 
@@ -367,6 +369,7 @@ public sealed class UserService(
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == token.UserId, cancellationToken);
+        audit.ActedBy(user.ProjectId, new AuditActor(AuditActorKind.EndUser, user.Id, user.UserName), user.EnterpriseProjectId);
         if (AccountBlocked(user) is { } blocked)
         {
             return blocked;
@@ -402,6 +405,11 @@ public sealed class UserService(
         var key = UserRules.Key(request.UserName!);
         var user = await db.Users.FirstOrDefaultAsync(
             u => u.ProjectId == request.ProjectId && u.UserNameKey == key, cancellationToken);
+        if (user is not null)
+        {
+            audit.ActedBy(user.ProjectId, new AuditActor(AuditActorKind.EndUser, user.Id, user.UserName), user.EnterpriseProjectId);
+        }
+
         if (user?.PasswordHash is null
             || hasher.VerifyHashedPassword(user, user.PasswordHash, request.OldPassword!) == PasswordVerificationResult.Failed)
         {

@@ -21,6 +21,7 @@ internal static partial class ApiSetup
     public static WebApplication MapDeskpoolApi(this WebApplication app)
     {
         app.UseRequestIds();
+        app.UseAuditRecording();
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -75,6 +76,7 @@ internal static partial class ApiSetup
         app.MapActivationPage();
         project.MapCostsApi();
         project.MapEventsApi();
+        project.MapAuditApi();
         return app;
     }
 

@@ -114,6 +114,8 @@ internal static class DeskpoolHosting
         services.AddScoped<MailQueries>();
         services.AddScoped<ProjectService>();
         services.AddScoped<AccessScope>();
+        services.AddScoped<Core.Audit.AuditNote>();
+        services.AddScoped<Core.Audit.AuditTrail>();
         services.AddScoped<Bootstrap>();
         services.Configure<UserAccountOptions>(configuration.GetSection(UserAccountOptions.Section));
         services.PostConfigure<UserAccountOptions>(o =>
