@@ -83,16 +83,19 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     /// <summary>
     /// Desktops of pools (deleted ones included) in <see cref="EnterpriseProjectScope"/>. Desktops carry
     /// no filter of their own, so that the broker's locking queries stay as written; reads for a
-    /// confined caller that reach desktops without their pool go through here.
+    /// confined caller that reach desktops without their pool go through here. The scope is compared
+    /// here, not left to the pools' filter: ignoring filters anywhere in a query ignores them in all of it.
     /// </summary>
     public IQueryable<Desktop> DesktopsInScope => EnterpriseProjectScope is null
         ? Desktops
-        : Desktops.Where(d => Pools.IgnoreQueryFilters(new[] { QueryFilters.Live }).Any(p => p.Id == d.PoolId));
+        : Desktops.Where(d => Pools.IgnoreQueryFilters()
+            .Any(p => p.Id == d.PoolId && p.EnterpriseProjectId == EnterpriseProjectScope));
 
     /// <summary>Hourly pool costs of pools in <see cref="EnterpriseProjectScope"/>, as <see cref="DesktopsInScope"/>.</summary>
     public IQueryable<PoolHourCost> PoolHourCostsInScope => EnterpriseProjectScope is null
         ? PoolHourCosts
-        : PoolHourCosts.Where(c => Pools.IgnoreQueryFilters(new[] { QueryFilters.Live }).Any(p => p.Id == c.PoolId));
+        : PoolHourCosts.Where(c => Pools.IgnoreQueryFilters()
+            .Any(p => p.Id == c.PoolId && p.EnterpriseProjectId == EnterpriseProjectScope));
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
