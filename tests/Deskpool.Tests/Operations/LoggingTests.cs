@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
 using Deskpool.Tests.Support;
@@ -72,42 +71,6 @@ public sealed class LoggingTests
         foreach (var secret in new[] { password, session, ticket, agentKey, TestServer.TokenA })
         {
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
-        }
-    }
-
-    /// <summary>Keeps every log line at every level, with its structured values.</summary>
-    private sealed class LogCapture : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-        public string Text() => string.Join('\n', _lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(
-                LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                    ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
-                    : "";
-                lines.Enqueue($"{category} [{eventId.Id}] {formatter(state, exception)} {values} {exception}");
-            }
         }
     }
 }
