@@ -233,6 +233,26 @@ public sealed class EnterpriseScopeTests(ScopeFixture fixture) : IClassFixture<S
         Assert.Contains(foreign, everything.GetProperty("groups").EnumerateArray().Select(g => g.Optional(property)));
     }
 
+    [Fact]
+    public async Task MailMessages_ForConfinedToken_ShowOnlyMailToItsUsers()
+    {
+        var hrName = ServerFixture.Unique("hrmail");
+        var finName = ServerFixture.Unique("finmail");
+        await fixture.Client.PostJsonAsync(Wire.Path("users"),
+            UserRulesTests.SelfUser(hrName).WithText("enterprise_project_id", "hr"));
+        await fixture.Client.PostJsonAsync(Wire.Path("users"),
+            UserRulesTests.SelfUser(finName).WithText("enterprise_project_id", "finance"));
+
+        var (_, scoped) = await Finance.GetJsonAsync(Wire.Path("mail-messages"));
+        var (_, everything) = await fixture.Client.GetJsonAsync(Wire.Path("mail-messages"));
+
+        var seen = scoped.GetProperty("mail_messages").EnumerateArray().Select(m => m.GetProperty("to").GetString()).ToList();
+        Assert.Contains($"{finName}@example.com", seen);
+        Assert.DoesNotContain($"{hrName}@example.com", seen);
+        Assert.Contains($"{hrName}@example.com",
+            everything.GetProperty("mail_messages").EnumerateArray().Select(m => m.GetProperty("to").GetString()));
+    }
+
     [Theory]
     [InlineData("PUT", "desktop-pools/{pool}", """{"description":"read-only try"}""")]
     [InlineData("POST", "desktop-pools/{pool}/expand", """{"size":1}""")]
