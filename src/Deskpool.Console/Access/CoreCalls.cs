@@ -79,7 +79,8 @@ internal sealed class CoreCalls(IServiceScopeFactory scopes, ConsoleSession sess
         return outcome;
     }
 
-    private async Task RecordAsync(ConsoleAccountView account, ApiCredential? credential, string action, Failure? failure)
+    private async Task RecordAsync(
+        ConsoleAccountView account, ApiCredential? credential, string action, Failure? failure)
     {
         // A scope of its own: the change's database context may hold what failed to save.
         await using var scope = scopes.CreateAsyncScope();
