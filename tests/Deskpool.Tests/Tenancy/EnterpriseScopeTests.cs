@@ -285,6 +285,23 @@ public sealed class EnterpriseScopeTests(ScopeFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task ConfiguredToken_WithAnInvalidEnterpriseProject_StopsTheServerNamingIt()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Deskpool:Tenancy:Projects:0:Tokens:0:Name"] = "broken",
+            ["Deskpool:Tenancy:Projects:0:Tokens:0:Token"] = "token-a-broken",
+            ["Deskpool:Tenancy:Projects:0:Tokens:0:EnterpriseProjectId"] = "no spaces allowed",
+        };
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () => await TestServer.StartAsync(settings));
+
+        var message = failure.ToString();
+        Assert.Contains("broken", message, StringComparison.Ordinal);
+        Assert.Contains("EnterpriseProjectId", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CoreCalls_WithConfinedCredential_SeeOnlyItsPools()
     {
         // The console admits its session's credential to the call's scope, exactly like this.
