@@ -75,6 +75,7 @@ public static class ConsoleSetup
         });
         services.AddSingleton<SignInTickets>();
         services.AddScoped<ConsoleSession>();
+        services.AddHttpContextAccessor();
         services.AddScoped<CoreCalls>();
         services.AddScoped<CoreCallsAnonymous>();
         services.AddScoped<PortalCalls>();

@@ -3,6 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.Internal;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Migrations;
 
 namespace Deskpool.Data.Postgres;
 
@@ -21,7 +25,8 @@ public static class PostgresDatabase
         ArgumentNullException.ThrowIfNull(options);
         options.UseNpgsql(connectionString, npgsql => npgsql
                 .MigrationsAssembly(typeof(PostgresDatabase).Assembly.GetName().Name))
-            .ReplaceService<IModelCustomizer, PostgresModelCustomizer>();
+            .ReplaceService<IModelCustomizer, PostgresModelCustomizer>()
+            .ReplaceService<IMigrationsSqlGenerator, AuditAwareNpgsqlMigrationsSqlGenerator>();
     }
 }
 
@@ -58,5 +63,42 @@ internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DeskpoolDb
         var options = new DbContextOptionsBuilder<DeskpoolDbContext>();
         PostgresDatabase.Configure(options, "Host=127.0.0.1;Database=deskpool_design_time");
         return new DeskpoolDbContext(options.Options);
+    }
+}
+
+/// <summary>
+/// Creates the audit table's append-only trigger right after the table, whenever the schema is
+/// made (migrations or <c>EnsureCreated</c>): UPDATE, DELETE and TRUNCATE raise an error. Kept here
+/// rather than in a migration, so that regenerating the migrations cannot drop it.
+/// </summary>
+#pragma warning disable EF1001 // The provider's generator takes its options through an internal interface.
+internal sealed class AuditAwareNpgsqlMigrationsSqlGenerator(
+    MigrationsSqlGeneratorDependencies dependencies, INpgsqlSingletonOptions options)
+    : NpgsqlMigrationsSqlGenerator(dependencies, options)
+#pragma warning restore EF1001
+{
+    public const string AuditTable = "audit_events";
+
+    protected override void Generate(
+        CreateTableOperation operation, IModel? model, MigrationCommandListBuilder builder, bool terminate = true)
+    {
+        base.Generate(operation, model, builder, terminate);
+        if (operation.Name != AuditTable || !terminate)
+        {
+            return;
+        }
+
+        builder.AppendLine(
+                $"CREATE OR REPLACE FUNCTION {AuditTable}_append_only() RETURNS trigger LANGUAGE plpgsql AS " +
+                $"$$ BEGIN RAISE EXCEPTION '{AuditTable} is append-only: % is refused', TG_OP; END $$")
+            .EndCommand();
+        builder.AppendLine(
+                $"CREATE TRIGGER {AuditTable}_no_change BEFORE UPDATE OR DELETE ON \"{AuditTable}\" " +
+                $"FOR EACH ROW EXECUTE FUNCTION {AuditTable}_append_only()")
+            .EndCommand();
+        builder.AppendLine(
+                $"CREATE TRIGGER {AuditTable}_no_truncate BEFORE TRUNCATE ON \"{AuditTable}\" " +
+                $"FOR EACH STATEMENT EXECUTE FUNCTION {AuditTable}_append_only()")
+            .EndCommand();
     }
 }

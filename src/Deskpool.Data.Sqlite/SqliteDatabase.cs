@@ -5,6 +5,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 
 namespace Deskpool.Data.Sqlite;
 
@@ -20,7 +23,8 @@ public static class SqliteDatabase
             DefaultTimeout = 60,
         }.ToString();
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name))
-            .AddInterceptors(new SqlitePragmas());
+            .AddInterceptors(new SqlitePragmas())
+            .ReplaceService<IMigrationsSqlGenerator, AuditAwareSqliteMigrationsSqlGenerator>();
     }
 }
 
@@ -72,5 +76,35 @@ internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DeskpoolDb
         var options = new DbContextOptionsBuilder<DeskpoolDbContext>();
         SqliteDatabase.Configure(options, "design-time.db");
         return new DeskpoolDbContext(options.Options);
+    }
+}
+
+/// <summary>
+/// Creates the audit table's append-only triggers right after the table, whenever the schema is
+/// made (migrations or <c>EnsureCreated</c>). Kept here rather than in a migration, so that
+/// regenerating the migrations cannot drop them.
+/// </summary>
+internal sealed class AuditAwareSqliteMigrationsSqlGenerator(
+    MigrationsSqlGeneratorDependencies dependencies, IRelationalAnnotationProvider annotations)
+    : SqliteMigrationsSqlGenerator(dependencies, annotations)
+{
+    public const string AuditTable = "audit_events";
+
+    protected override void Generate(
+        CreateTableOperation operation, IModel? model, MigrationCommandListBuilder builder, bool terminate = true)
+    {
+        base.Generate(operation, model, builder, terminate);
+        if (operation.Name != AuditTable || !terminate)
+        {
+            return;
+        }
+
+        foreach (var change in new[] { "UPDATE", "DELETE" })
+        {
+            builder.AppendLine(
+                    $"CREATE TRIGGER {AuditTable}_no_{change.ToLowerInvariant()} BEFORE {change} ON {AuditTable} " +
+                    $"BEGIN SELECT RAISE(ABORT, '{AuditTable} is append-only: {change} is refused'); END")
+                .EndCommand();
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class DesktopAgents(DeskpoolDbContext db, TimeProvider time)
     /// <summary>Issues a new key for the desktop, replacing any earlier one.</summary>
     public async Task<Outcome<string>> IssueKeyAsync(string projectId, string desktopId, CancellationToken cancellationToken)
     {
-        var desktop = await db.Desktops.AsNoTracking().FirstOrDefaultAsync(
+        var desktop = await db.DesktopsInScope.AsNoTracking().FirstOrDefaultAsync(
             d => d.ProjectId == projectId && d.Id == desktopId && d.State != DesktopState.Deleted, cancellationToken);
         if (desktop is null)
         {

@@ -1,3 +1,4 @@
+using Deskpool.Core.Audit;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Users;
@@ -25,7 +26,8 @@ public sealed class SignInService(
     UserService users,
     IPasswordHasher<User> hasher,
     TimeProvider time,
-    IOptions<BrokerOptions> options)
+    IOptions<BrokerOptions> options,
+    AuditNote audit)
 {
     private readonly BrokerOptions _options = options.Value;
 
@@ -127,6 +129,7 @@ public sealed class SignInService(
             return WrongCredentials();
         }
 
+        audit.ActedBy(user.ProjectId, new AuditActor(AuditActorKind.EndUser, user.Id, user.UserName), user.EnterpriseProjectId);
         if (user.Locked)
         {
             return Failure.Forbidden(ErrorCodes.AccountLocked,

@@ -45,7 +45,8 @@ public sealed class PoolEvents(DeskpoolDbContext db, TimeProvider time, IOptions
     public async Task<Outcome<PoolEventPage>> ForPoolAsync(
         string projectId, string poolId, PoolEventQuery query, CancellationToken cancellationToken)
     {
-        if (!await db.Pools.IgnoreQueryFilters().AnyAsync(p => p.ProjectId == projectId && p.Id == poolId, cancellationToken))
+        if (!await db.Pools.IgnoreQueryFilters([QueryFilters.Live])
+                .AnyAsync(p => p.ProjectId == projectId && p.Id == poolId, cancellationToken))
         {
             return Failure.NotFound(ErrorCodes.PoolNotFound, $"Desktop pool {poolId} does not exist in this project.");
         }
@@ -84,7 +85,7 @@ public sealed class PoolEvents(DeskpoolDbContext db, TimeProvider time, IOptions
     public async Task<Outcome<PoolEventPage>> ForDesktopAsync(
         string projectId, string desktopId, int offset, int limit, CancellationToken cancellationToken)
     {
-        if (!await db.Desktops.AnyAsync(d => d.ProjectId == projectId && d.Id == desktopId, cancellationToken))
+        if (!await db.DesktopsInScope.AnyAsync(d => d.ProjectId == projectId && d.Id == desktopId, cancellationToken))
         {
             return Failure.NotFound(ErrorCodes.DesktopNotFound, $"Desktop {desktopId} does not exist in this project.");
         }

@@ -37,6 +37,12 @@ public sealed class MailQueries(DeskpoolDbContext db)
         }
 
         var mails = db.MailMessages.AsNoTracking().Where(m => m.ProjectId == projectId);
+        if (db.EnterpriseProjectScope is not null)
+        {
+            // A confined caller reads only mail to users it can see (the users' filter applies here).
+            mails = mails.Where(m => db.Users.Any(u => u.ProjectId == projectId && u.Email == m.To));
+        }
+
         if (query.Status is not null)
         {
             var status = Enum.Parse<MailStatus>(query.Status, ignoreCase: true);

@@ -109,7 +109,7 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
         var end = now < q.To ? now : q.To;
         end = end < q.From ? q.From : end;
         var prices = await PriceBook.LoadAsync(db, cancellationToken);
-        var pools = await db.Pools.IgnoreQueryFilters().AsNoTracking()
+        var pools = await db.Pools.IgnoreQueryFilters([QueryFilters.Live]).AsNoTracking()
             .Where(p => p.ProjectId == projectId)
             .ToDictionaryAsync(p => p.Id, StringComparer.Ordinal, cancellationToken);
         return new ReportContext(projectId, q, end, prices, pools);
@@ -135,7 +135,7 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
             {
                 var rolledFrom = context.Query.From;
                 var rolledUntil = DateTimeOffset.FromUnixTimeMilliseconds(rolledTo);
-                var rows = db.PoolHourCosts.AsNoTracking()
+                var rows = db.PoolHourCostsInScope.AsNoTracking()
                     .Where(c => c.ProjectId == context.ProjectId && c.HourStart >= rolledFrom && c.HourStart < rolledUntil)
                     .AsAsyncEnumerable();
                 await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -151,7 +151,8 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
 
             var source = new MeterSource(db);
             var liveFrom = DateTimeOffset.FromUnixTimeMilliseconds(rolledTo);
-            var scope = source.InScope(db.Desktops.Where(d => d.ProjectId == context.ProjectId), liveFrom, context.End);
+            var scope = source.InScope(
+                db.DesktopsInScope.Where(d => d.ProjectId == context.ProjectId), liveFrom, context.End);
             var read = new MeterRead(StatesFromCursors: reach.CursorsAtUntil && rolledTo == reach.Until, FewDesktops: false);
             await source.RunAsync(scope, liveFrom, context.End, context.Prices, line =>
             {
@@ -212,7 +213,7 @@ public sealed class CostReports(DeskpoolDbContext db, TimeProvider time)
     {
         var source = new MeterSource(db);
         var scope = source.InScope(
-            db.Desktops.Where(d => d.ProjectId == context.ProjectId), context.Query.From, context.End);
+            db.DesktopsInScope.Where(d => d.ProjectId == context.ProjectId), context.Query.From, context.End);
         var total = await scope.CountAsync(cancellationToken);
         var page = await scope.OrderBy(d => d.ComputerName).ThenBy(d => d.Id)
             .Skip(offset).Take(limit)

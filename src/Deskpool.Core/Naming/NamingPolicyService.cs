@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Deskpool.Core.Persistence;
+using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Deskpool.Core.Naming;
 
 /// <summary>Creates, lists, changes and deletes desktop naming policies.</summary>
-public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvider time)
+public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvider time, AccessScope scope)
 {
     public const int MaxPoliciesPerProject = 50;
 
@@ -19,6 +20,11 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
     public async Task<Outcome<NamingPolicy>> CreateAsync(
         string projectId, NamingPolicyRequest request, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var rules = new Rules();
         Check(rules, request);
         if (rules.ToFailure() is { } failure)
@@ -73,6 +79,11 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
     public async Task<Outcome<NamingPolicy>> UpdateAsync(
         string projectId, string policyId, NamingPolicyRequest request, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var policy = await db.NamingPolicies.FirstOrDefaultAsync(
             n => n.ProjectId == projectId && n.Id == policyId, cancellationToken);
         if (policy is null)
@@ -155,6 +166,11 @@ public sealed partial class NamingPolicyService(DeskpoolDbContext db, TimeProvid
     public async Task<Failure?> DeleteAsync(
         string projectId, BatchDeleteNamingPoliciesRequest request, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var rules = new Rules();
         rules.Ids("policy_ids", request.PolicyIds, 1, 50, maxLength: 36);
 

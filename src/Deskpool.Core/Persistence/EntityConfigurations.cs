@@ -27,6 +27,7 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<ApiCred
         builder.Property(c => c.ProjectId).HasMaxLength(64);
         builder.Property(c => c.Name).HasMaxLength(255);
         builder.Property(c => c.TokenDigest).HasMaxLength(64);
+        builder.Property(c => c.EnterpriseProjectId).HasMaxLength(36);
         builder.HasIndex(c => c.TokenDigest).IsUnique();
         builder.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId);
     }
@@ -67,7 +68,7 @@ internal sealed class PoolConfiguration : IEntityTypeConfiguration<Pool>
         builder.Property(p => p.UserResetPolicy).AsJson();
         builder.Property(p => p.Version).IsConcurrencyToken();
         builder.HasIndex(p => new { p.ProjectId, p.Name }).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
-        builder.HasQueryFilter(p => p.DeletedAt == null);
+        builder.HasQueryFilter(QueryFilters.Live, p => p.DeletedAt == null);
         builder.HasOne<Project>().WithMany().HasForeignKey(p => p.ProjectId);
     }
 }
@@ -229,5 +230,27 @@ internal sealed class PoolEventConfiguration : IEntityTypeConfiguration<Events.P
         builder.HasIndex(e => new { e.PoolId, e.Id });
         builder.HasIndex(e => new { e.DesktopId, e.Id });
         builder.HasIndex(e => e.At);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<Audit.AuditEvent>
+{
+    /// <summary>The table's name, which the providers' append-only triggers name too.</summary>
+    public const string Table = "audit_events";
+
+    public void Configure(EntityTypeBuilder<Audit.AuditEvent> builder)
+    {
+        builder.ToTable(Table);
+        builder.Property(e => e.ProjectId).HasMaxLength(64);
+        builder.Property(e => e.ActorId).HasMaxLength(64);
+        builder.Property(e => e.ActorName).HasMaxLength(255);
+        builder.Property(e => e.Action).HasMaxLength(128);
+        builder.Property(e => e.Targets).AsJson();
+        builder.Property(e => e.EnterpriseProjectId).HasMaxLength(36);
+        builder.Property(e => e.RemoteAddress).HasMaxLength(64);
+        builder.Property(e => e.UserAgent).HasMaxLength(Audit.AuditTrail.UserAgentLength);
+        builder.Property(e => e.ErrorCode).HasMaxLength(32);
+        builder.HasIndex(e => new { e.ProjectId, e.At });
+        builder.HasIndex(e => new { e.ProjectId, e.ActorId });
     }
 }

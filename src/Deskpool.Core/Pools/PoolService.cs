@@ -17,7 +17,8 @@ public sealed class PoolService(
     Catalog.Catalog catalog,
     TimeProvider time,
     WorkSignal signal,
-    PoolAuthorizationService authorizations)
+    PoolAuthorizationService authorizations,
+    AccessScope scope)
 {
     private const int MaxSaveAttempts = 5;
 
@@ -34,7 +35,13 @@ public sealed class PoolService(
             return ServiceNotAuthorized(projectId);
         }
 
-        var checkedRequest = PoolRules.Check(request, catalog);
+        var placed = scope.Place(request.EnterpriseProjectId, "enterprise_project_id");
+        if (!placed.Succeeded)
+        {
+            return placed.Failure;
+        }
+
+        var checkedRequest = PoolRules.Check(request with { EnterpriseProjectId = placed.Value }, catalog);
         if (!checkedRequest.Succeeded)
         {
             return checkedRequest.Failure;
@@ -43,7 +50,7 @@ public sealed class PoolService(
         var spec = checkedRequest.Value;
         return await SaveWithRetryAsync(projectId, async () =>
         {
-            if (await db.Pools.AnyAsync(p => p.ProjectId == projectId && p.Name == spec.Name, cancellationToken))
+            if (await LivePools.AnyAsync(p => p.ProjectId == projectId && p.Name == spec.Name, cancellationToken))
             {
                 return Failure.Conflict(ErrorCodes.NameTaken, $"name '{spec.Name}' is already used by another pool.", "name");
             }
@@ -183,6 +190,12 @@ public sealed class PoolService(
         rules.Length("ou_name", request.OuName, 0, 255);
         var tags = request.Tags is null ? null : CommonRules.Tags(rules, request.Tags);
         CommonRules.EnterpriseProjectId(rules, "enterprise_project_id", NullIfEmpty(request.EnterpriseProjectId));
+        var placed = scope.Place(request.EnterpriseProjectId, "enterprise_project_id");
+        if (!placed.Succeeded)
+        {
+            return placed.Failure;
+        }
+
         if (request.DisconnectedRetentionPeriod is not null)
         {
             PoolRules.Retention(rules, pool.Type, request.DisconnectedRetentionPeriod);
@@ -202,7 +215,7 @@ public sealed class PoolService(
         }
 
         if (name is not null && name != pool.Name
-            && await db.Pools.AnyAsync(p => p.ProjectId == projectId && p.Name == name, cancellationToken))
+            && await LivePools.AnyAsync(p => p.ProjectId == projectId && p.Name == name, cancellationToken))
         {
             return Failure.Conflict(ErrorCodes.NameTaken, $"name '{name}' is already used by another pool.", "name");
         }
@@ -329,7 +342,7 @@ public sealed class PoolService(
         }
 
         var ids = request.DesktopIds!.Distinct().ToList();
-        var desktops = await db.Desktops
+        var desktops = await db.DesktopsInScope
             .Where(d => d.ProjectId == projectId && ids.Contains(d.Id) && d.State != DesktopState.Deleted)
             .ToListAsync(cancellationToken);
         var missing = ids.Except(desktops.Select(d => d.Id)).FirstOrDefault();
@@ -514,6 +527,12 @@ public sealed class PoolService(
             }
         }
     }
+
+    /// <summary>
+    /// Live pools of every enterprise project: names are unique in the whole project, so a confined
+    /// caller is told a name is taken even when the pool holding it is hidden from it.
+    /// </summary>
+    private IQueryable<Pool> LivePools => db.Pools.IgnoreQueryFilters([QueryFilters.EnterpriseProject]);
 
     private Task<Pool?> FindAsync(string projectId, string poolId, CancellationToken cancellationToken) =>
         db.Pools.FirstOrDefaultAsync(p => p.ProjectId == projectId && p.Id == poolId, cancellationToken);

@@ -45,5 +45,12 @@ public sealed class ApiCredential
 
     public CredentialRole Role { get; init; }
 
+    /// <summary>
+    /// The one enterprise project the credential is confined to, or null for the whole project. A
+    /// scoped credential sees and changes only pools and users of that enterprise project (and what
+    /// hangs off its pools), and may read but not change project-wide settings.
+    /// </summary>
+    public string? EnterpriseProjectId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 }

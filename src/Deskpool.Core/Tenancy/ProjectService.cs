@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Deskpool.Core.Tenancy;
 
 /// <summary>Project-level facts and the first-use service authorisation.</summary>
-public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
+public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time, AccessScope scope)
 {
     /// <summary>Longer tokens are refused unread.</summary>
     public const int MaxTokenLength = 40_000;
@@ -18,8 +18,13 @@ public sealed class ProjectService(DeskpoolDbContext db, TimeProvider time)
         await db.Projects.AsNoTracking().FirstAsync(p => p.Id == projectId, cancellationToken);
 
     /// <summary>Grants the service the use of images, networks and scaling; granting twice changes nothing.</summary>
-    public async Task<Project> AuthorizeServiceAsync(string projectId, CancellationToken cancellationToken)
+    public async Task<Outcome<Project>> AuthorizeServiceAsync(string projectId, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var project = await db.Projects.FirstAsync(p => p.Id == projectId, cancellationToken);
         project.ServiceAuthorizedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);

@@ -27,6 +27,9 @@ public sealed class SeededProject
 
     public string? ReadOnlyToken { get; set; }
 
+    /// <summary>Further tokens, each with its own role and, optionally, an enterprise project it is confined to.</summary>
+    public List<SeededToken> Tokens { get; init; } = [];
+
     /// <summary>Pre-grants the first-use service authorisation (for unattended installs).</summary>
     public bool ServiceAuthorized { get; set; }
 
@@ -35,4 +38,17 @@ public sealed class SeededProject
     public int? CoreQuota { get; set; }
 
     public int? MemoryQuotaGb { get; set; }
+}
+
+/// <summary>A token fixed by configuration. Its name shows in the audit trail; the token itself never does.</summary>
+public sealed class SeededToken
+{
+    public string Name { get; set; } = "";
+
+    public string Token { get; set; } = "";
+
+    public CredentialRole Role { get; set; } = CredentialRole.Administrator;
+
+    /// <summary>The enterprise project the token is confined to; empty for the whole project.</summary>
+    public string? EnterpriseProjectId { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Deskpool.Core.Persistence;
+using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,8 @@ public sealed record BatchDeleteGroupsRequest(List<string?>? GroupIds);
 public sealed record GroupView(UserGroup Group, int UserQuantity);
 
 /// <summary>User groups (common and AD) and their members.</summary>
-public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider time, LoginDetails loginDetails)
+public sealed partial class UserGroupService(
+    DeskpoolDbContext db, TimeProvider time, LoginDetails loginDetails, AccessScope scope)
 {
     private static readonly string[] Platforms = ["LOCAL", "AD"];
 
@@ -25,6 +27,11 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
 
     public async Task<Outcome<UserGroup>> CreateAsync(string projectId, CreateGroupRequest request, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var rules = new Rules();
         var name = GroupName(rules, request.GroupName);
         if (rules.Required("platform_type", request.PlatformType))
@@ -94,6 +101,11 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
     public async Task<Failure?> UpdateAsync(
         string projectId, string groupId, UpdateGroupRequest request, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var group = await db.UserGroups.FirstOrDefaultAsync(g => g.ProjectId == projectId && g.Id == groupId, cancellationToken);
         if (group is null)
         {
@@ -133,6 +145,11 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
     public async Task<Failure?> DeleteAsync(
         string projectId, IReadOnlyList<string?>? groupIds, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var rules = new Rules();
         rules.Ids("group_ids", groupIds, 1, 100);
 
@@ -161,6 +178,11 @@ public sealed partial class UserGroupService(DeskpoolDbContext db, TimeProvider 
     public async Task<Failure?> ChangeMembersAsync(
         string projectId, string groupId, GroupMembersRequest request, CancellationToken cancellationToken)
     {
+        if (scope.RefuseProjectWideChange() is { } confined)
+        {
+            return confined;
+        }
+
         var rules = new Rules();
         if (rules.Required("op_type", request.OpType))
         {

@@ -1,3 +1,4 @@
+using Deskpool.Core.Audit;
 using Deskpool.Core.Persistence;
 using Deskpool.Core.Tenancy;
 using Deskpool.Core.Validation;
@@ -20,7 +21,9 @@ public sealed class UserService(
     IPasswordHasher<User> hasher,
     IUserMail mail,
     LoginDetails loginDetails,
-    IOptions<UserAccountOptions> options)
+    IOptions<UserAccountOptions> options,
+    AccessScope scope,
+    AuditNote audit)
 {
     public const int MaxBatch = 200;
 
@@ -61,9 +64,11 @@ public sealed class UserService(
         var now = time.GetUtcNow();
         var names = rows.Where(r => r.UserName is not null).Select(r => UserRules.Key(r.UserName!)).ToList();
         var emails = rows.Where(r => !string.IsNullOrWhiteSpace(r.UserEmail)).Select(r => UserRules.Key(r.UserEmail!)).ToList();
-        var takenNames = (await db.Users.Where(u => u.ProjectId == projectId && names.Contains(u.UserNameKey))
+        // Names and e-mails are unique in the whole project, whichever enterprise project holds them.
+        var allUsers = db.Users.IgnoreQueryFilters([QueryFilters.EnterpriseProject]);
+        var takenNames = (await allUsers.Where(u => u.ProjectId == projectId && names.Contains(u.UserNameKey))
             .Select(u => u.UserNameKey).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var takenEmails = (await db.Users.Where(u => u.ProjectId == projectId && emails.Contains(u.EmailKey!))
+        var takenEmails = (await allUsers.Where(u => u.ProjectId == projectId && emails.Contains(u.EmailKey!))
             .Select(u => u.EmailKey!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var groupIds = rows.Where(r => r.GroupIds is not null).SelectMany(r => r.GroupIds!).OfType<string>().Distinct().ToList();
         var knownGroups = (await db.UserGroups.Where(g => g.ProjectId == projectId && groupIds.Contains(g.Id))
@@ -74,8 +79,15 @@ public sealed class UserService(
         var batchEmails = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {
-            var draft = CheckRow(projectId, i, rows[i], prefix(i), now, knownGroups);
+            var placed = scope.Place(rows[i].EnterpriseProjectId, prefix(i) + "enterprise_project_id");
+            var row = placed.Succeeded ? rows[i] with { EnterpriseProjectId = placed.Value } : rows[i];
+            var draft = CheckRow(projectId, i, row, prefix(i), now, knownGroups);
             var failures = draft.Failures.ToList();
+            if (!placed.Succeeded)
+            {
+                failures.Insert(0, placed.Failure);
+            }
+
             if (draft.User is { } user)
             {
                 if (takenNames.Contains(user.UserNameKey) || !batchNames.Add(user.UserNameKey))
@@ -196,7 +208,8 @@ public sealed class UserService(
             return failure;
         }
 
-        if (email is not null && UserRules.Key(email) != user.EmailKey && await db.Users.AnyAsync(
+        if (email is not null && UserRules.Key(email) != user.EmailKey && await db.Users
+                .IgnoreQueryFilters([QueryFilters.EnterpriseProject]).AnyAsync(
                 u => u.ProjectId == projectId && u.EmailKey == UserRules.Key(email) && u.Id != userId, cancellationToken))
         {
             return Failure.Conflict(ErrorCodes.EmailTaken, $"user_email '{email}' is already used by another user.", "user_email");
@@ -244,7 +257,8 @@ public sealed class UserService(
         }
 
         await db.GroupMemberships.Where(m => ids.Contains(m.UserId)).ExecuteDeleteAsync(cancellationToken);
-        await db.PoolAuthorizations.Where(a => a.ObjectType == Pools.AuthorizedObjectType.User && ids.Contains(a.ObjectId))
+        await db.PoolAuthorizations.IgnoreQueryFilters([QueryFilters.EnterpriseProject])
+            .Where(a => a.ObjectType == Pools.AuthorizedObjectType.User && ids.Contains(a.ObjectId))
             .ExecuteDeleteAsync(cancellationToken);
         await db.ActivationTokens.Where(t => ids.Contains(t.UserId)).ExecuteDeleteAsync(cancellationToken);
         db.Users.RemoveRange(users);
@@ -591,6 +605,7 @@ public sealed class UserService(
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == found.UserId, cancellationToken);
+        audit.ActedBy(user.ProjectId, new AuditActor(AuditActorKind.EndUser, user.Id, user.UserName), user.EnterpriseProjectId);
         if (AccountBlocked(user) is { } blocked)
         {
             return blocked;

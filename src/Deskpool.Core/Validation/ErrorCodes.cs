@@ -77,6 +77,9 @@ public static class ErrorCodes
     public const string ServiceNotAuthorized = "WKS.00010099";
 
     public const string ProjectMismatch = "WKS.0403";
+
+    /// <summary>The credential is confined to an enterprise project, and the request reaches outside it.</summary>
+    public const string OutsideEnterpriseProject = "WKS.0040";
     public const string RequestTooLarge = "WKS.0413";
     public const string InternalError = "WKS.0500";
 

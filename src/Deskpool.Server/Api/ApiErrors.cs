@@ -34,6 +34,11 @@ internal static class ApiErrors
             context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
         }
 
+        if (context is not null)
+        {
+            AuditRecording.NoteErrorCode(context, failure.Code);
+        }
+
         var others = failure.Others.Count == 0
             ? null
             : new[] { failure }.Concat(failure.Others).Select(f => new FieldError(f.Code, f.Message, f.Field)).ToList();
@@ -48,6 +53,7 @@ internal static class ApiErrors
     public static Task WriteAsync(HttpContext context, int status, string code, string message)
     {
         context.Response.StatusCode = status;
+        AuditRecording.NoteErrorCode(context, code);
         return context.Response.WriteAsJsonAsync(
             new ErrorBody(code, message, RequestIds.Current(context)), ApiJson.Options, context.RequestAborted);
     }

@@ -28,6 +28,7 @@ internal static partial class ApiSetup
     public static WebApplication MapDeskpoolApi(this WebApplication app)
     {
         app.UseRequestIds();
+        app.UseAuditRecording();
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -85,6 +86,7 @@ internal static partial class ApiSetup
         app.MapActivationPage();
         project.MapCostsApi();
         project.MapEventsApi();
+        project.MapAuditApi();
         return app;
     }
 

@@ -9,7 +9,7 @@ namespace Deskpool.Server.Api;
 /// </summary>
 internal sealed class EndUserAccess(SignInService signIn) : IEndpointFilter
 {
-    private const string UserKey = "deskpool.end-user";
+    public const string UserKey = "deskpool.end-user";
 
     public static EndUser Current(HttpContext http) => (EndUser)http.Items[UserKey]!;
 

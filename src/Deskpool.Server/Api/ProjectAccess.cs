@@ -6,9 +6,10 @@ namespace Deskpool.Server.Api;
 /// Guards every <c>/v2/{project_id}</c> route: the caller's credential (a token, or a signed request's
 /// access key: <see cref="RequestCredentials"/>) must exist, belong to that very project, and, for
 /// anything but a read, carry the administrator role. A credential of another project gets the same
-/// answer whether or not the project it asks about exists.
+/// answer whether or not the project it asks about exists. The credential is admitted to the
+/// request's <see cref="AccessScope"/>, which confines what the core then sees.
 /// </summary>
-internal sealed class ProjectAccess(RequestCredentials credentials) : IEndpointFilter
+internal sealed class ProjectAccess(RequestCredentials credentials, AccessScope scope) : IEndpointFilter
 {
     public const string TokenHeader = RequestCredentials.TokenHeader;
 
@@ -27,6 +28,7 @@ internal sealed class ProjectAccess(RequestCredentials credentials) : IEndpointF
         }
 
         var credential = checkedCredential.Value;
+        scope.Admit(credential);
         if (credential.Role == CredentialRole.ReadOnly && !HttpMethods.IsGet(http.Request.Method))
         {
             return ApiErrors.From(ProjectService.ReadOnlyToken, http);

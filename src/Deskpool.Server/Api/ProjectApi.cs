@@ -18,8 +18,9 @@ internal static class ProjectApi
                 Reply.Json(View(await projects.GetAsync(projectId, ct))))
             .WithName("ShowServiceAuthorization");
 
-        project.MapPost("/service-authorization", async (string projectId, ProjectService projects, CancellationToken ct) =>
-                Reply.Json(View(await projects.AuthorizeServiceAsync(projectId, ct))))
+        project.MapPost("/service-authorization", async (
+                string projectId, HttpContext http, ProjectService projects, CancellationToken ct) =>
+                Reply.Json(await projects.AuthorizeServiceAsync(projectId, ct), View, http))
             .WithName("GrantServiceAuthorization");
     }
 

@@ -93,11 +93,38 @@ internal sealed partial class Bootstrap(
         {
             await AddTokenAsync(project.Id, "read-only", seeded.ReadOnlyToken, CredentialRole.ReadOnly, now, cancellationToken);
         }
+
+        foreach (var token in seeded.Tokens)
+        {
+            if (string.IsNullOrWhiteSpace(token.Token))
+            {
+                throw new InvalidOperationException($"A configured token of project {project.Id} has no Token.");
+            }
+
+            await AddTokenAsync(project.Id, string.IsNullOrEmpty(token.Name) ? token.Role.ToString() : token.Name,
+                token.Token, token.Role, now, cancellationToken, NullIfEmpty(token.EnterpriseProjectId));
+        }
     }
 
     private async Task AddTokenAsync(
-        string projectId, string name, string token, CredentialRole role, DateTimeOffset now, CancellationToken cancellationToken)
+        string projectId,
+        string name,
+        string token,
+        CredentialRole role,
+        DateTimeOffset now,
+        CancellationToken cancellationToken,
+        string? enterpriseProjectId = null)
     {
+        if (enterpriseProjectId is not null)
+        {
+            var rules = new Core.Validation.Rules();
+            Core.Validation.CommonRules.EnterpriseProjectId(rules, "EnterpriseProjectId", enterpriseProjectId);
+            if (rules.ToFailure() is { } invalid)
+            {
+                throw new InvalidOperationException($"Configured token '{name}' of project {projectId}: {invalid.Message}");
+            }
+        }
+
         var digest = Tokens.Digest(token);
         var existing = await db.Credentials.FirstOrDefaultAsync(c => c.TokenDigest == digest, cancellationToken);
         if (existing is not null)
@@ -117,9 +144,12 @@ internal sealed partial class Bootstrap(
             Name = name,
             TokenDigest = digest,
             Role = role,
+            EnterpriseProjectId = enterpriseProjectId,
             CreatedAt = now,
         });
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Created project {ProjectId}")]
     private static partial void LogProjectCreated(ILogger logger, string projectId);

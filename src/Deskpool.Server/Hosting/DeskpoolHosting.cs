@@ -124,6 +124,9 @@ internal static class DeskpoolHosting
         services.AddScoped<Outbox>();
         services.AddScoped<MailQueries>();
         services.AddScoped<ProjectService>();
+        services.AddScoped<AccessScope>();
+        services.AddScoped<Core.Audit.AuditNote>();
+        services.AddScoped<Core.Audit.AuditTrail>();
         services.AddScoped<Bootstrap>();
         services.Configure<UserAccountOptions>(configuration.GetSection(UserAccountOptions.Section));
         services.PostConfigure<UserAccountOptions>(o =>

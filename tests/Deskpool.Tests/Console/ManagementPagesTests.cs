@@ -31,6 +31,29 @@ public sealed class ManagementPagesTests(ConsoleFixture console) : IClassFixture
     }
 
     [Fact]
+    public async Task AuditTrail_ListsTheConsolesOwnChanges_WithTheirResult()
+    {
+        var page = await console.SignedInPageAsync();
+        await page.GotoAsync("/console/naming-rules");
+        await FillAsync(page, "Rule name", "audited_rule");
+        await FillAsync(page, "Name prefix", "-AUD");
+        await ClickAsync(page, "Create rule");
+        await Expect(page.GetByText("name_prefix may contain only letters, digits and '-', and must start with a letter or digit."))
+            .ToBeVisibleAsync();
+        await FillAsync(page, "Name prefix", "AUD-");
+        await ClickAsync(page, "Create rule");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "audited_rule" })).ToHaveCountAsync(1);
+
+        await page.GotoAsync("/console/audit");
+        var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "console:NamingRules.Create" });
+
+        // Other tests of the class change naming rules too; this one's two attempts are among the rows.
+        await Expect(rows.Filter(new() { HasText = "failure WKS.0004" }).First).ToBeVisibleAsync();
+        await Expect(rows.Filter(new() { HasText = "success" }).First).ToBeVisibleAsync();
+        await Expect(rows.First).ToContainTextAsync("administrator");
+    }
+
+    [Fact]
     public async Task Groups_AreCreatedWithTheGroupRules_AndDeletedAfterConfirmation()
     {
         var page = await console.SignedInPageAsync();

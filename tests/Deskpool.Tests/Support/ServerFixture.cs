@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Deskpool.Tests.Support;
 
 /// <summary>
@@ -18,7 +20,10 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>A name no other test of the run uses: the stem, a dash and a number.</summary>
     public static string Unique(string stem) => $"{stem}-{Interlocked.Increment(ref _counter)}";
 
-    public virtual async Task InitializeAsync() => Server = await TestServer.StartAsync(Settings);
+    /// <summary>Services the server starts with added or replaced; none by default.</summary>
+    protected virtual Action<IServiceCollection>? Services => null;
+
+    public virtual async Task InitializeAsync() => Server = await TestServer.StartAsync(Settings, services: Services);
 
     public virtual async Task DisposeAsync() => await Server.DisposeAsync();
 }

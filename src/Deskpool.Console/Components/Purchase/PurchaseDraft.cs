@@ -97,7 +97,7 @@ public sealed class PurchaseDraft
 
     public List<AssignedObject> Groups { get; } = [];
 
-    public string? EnterpriseProjectId { get; set; } = "0";
+    public string? EnterpriseProjectId { get; set; }
 
     public string? Description { get; set; }
 

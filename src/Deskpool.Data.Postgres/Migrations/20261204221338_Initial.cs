@@ -30,6 +30,31 @@ namespace Deskpool.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    ActorKind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    ActorId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
+                    ActorName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true, collation: "C"),
+                    Action = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
+                    Targets = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    EnterpriseProjectId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true, collation: "C"),
+                    RemoteAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
+                    UserAgent = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true, collation: "C"),
+                    StatusCode = table.Column<int>(type: "integer", nullable: true),
+                    Succeeded = table.Column<bool>(type: "boolean", nullable: false),
+                    ErrorCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true, collation: "C")
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "bindings",
                 columns: table => new
                 {
@@ -412,6 +437,7 @@ namespace Deskpool.Data.Postgres.Migrations
                     Name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false, collation: "C"),
                     TokenDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
                     Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    EnterpriseProjectId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true, collation: "C"),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
@@ -663,6 +689,16 @@ namespace Deskpool.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_events_ProjectId_ActorId",
+                table: "audit_events",
+                columns: new[] { "ProjectId", "ActorId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_ProjectId_At",
+                table: "audit_events",
+                columns: new[] { "ProjectId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_bindings_DesktopId",
                 table: "bindings",
                 column: "DesktopId",
@@ -863,6 +899,9 @@ namespace Deskpool.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "activation_tokens");
+
+            migrationBuilder.DropTable(
+                name: "audit_events");
 
             migrationBuilder.DropTable(
                 name: "bindings");

@@ -29,6 +29,31 @@ namespace Deskpool.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActorKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Targets = table.Column<string>(type: "TEXT", nullable: false),
+                    EnterpriseProjectId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
+                    RemoteAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ErrorCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "bindings",
                 columns: table => new
                 {
@@ -411,6 +436,7 @@ namespace Deskpool.Data.Sqlite.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     TokenDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EnterpriseProjectId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -662,6 +688,16 @@ namespace Deskpool.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_events_ProjectId_ActorId",
+                table: "audit_events",
+                columns: new[] { "ProjectId", "ActorId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_ProjectId_At",
+                table: "audit_events",
+                columns: new[] { "ProjectId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_bindings_DesktopId",
                 table: "bindings",
                 column: "DesktopId",
@@ -862,6 +898,9 @@ namespace Deskpool.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "activation_tokens");
+
+            migrationBuilder.DropTable(
+                name: "audit_events");
 
             migrationBuilder.DropTable(
                 name: "bindings");
