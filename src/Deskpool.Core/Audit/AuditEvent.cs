@@ -35,7 +35,7 @@ public sealed class AuditEvent
     public List<string> Targets { get; init; } = [];
 
     /// <summary>The enterprise project the change concerns, when known; confined readers see only theirs.</summary>
-    public string? EnterpriseProjectId { get; init; }
+    public string? EnterpriseProjectId { get; set; }
 
     public string? RemoteAddress { get; init; }
 

@@ -15,35 +15,15 @@ public sealed record AuditQuery(
 /// the core) updates or deletes one, and the database refuses it too. A confined caller reads
 /// entries about its own enterprise project and entries of its own doing, nothing else.
 /// </summary>
-public sealed class AuditTrail(DeskpoolDbContext db, AccessScope scope)
+public sealed class AuditTrail(DeskpoolDbContext db, AccessScope scope, AuditWriter writer)
 {
     public const int UserAgentLength = 255;
 
     private const int ExportPageSize = 500;
 
-    public async Task RecordAsync(AuditEvent entry, CancellationToken cancellationToken)
-    {
-        db.AuditEvents.Add(entry);
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    /// <summary>The enterprise project of the pool or user a request named, deleted pools included.</summary>
-    public async Task<string?> EnterpriseProjectOfAsync(
-        string projectId, string? poolId, string? userId, CancellationToken cancellationToken)
-    {
-        if (poolId is not null)
-        {
-            return await db.Pools.IgnoreQueryFilters().AsNoTracking()
-                .Where(p => p.ProjectId == projectId && p.Id == poolId)
-                .Select(p => p.EnterpriseProjectId).FirstOrDefaultAsync(cancellationToken);
-        }
-
-        return userId is null
-            ? null
-            : await db.Users.IgnoreQueryFilters().AsNoTracking()
-                .Where(u => u.ProjectId == projectId && u.Id == userId)
-                .Select(u => u.EnterpriseProjectId).FirstOrDefaultAsync(cancellationToken);
-    }
+    /// <summary>Adds an entry; it is committed (with others that arrived meanwhile) before this returns.</summary>
+    public Task RecordAsync(AuditEvent entry, CancellationToken cancellationToken) =>
+        writer.WriteAsync(entry, null, null, cancellationToken);
 
     /// <summary>A page of entries, newest first.</summary>
     public async Task<Outcome<(int Total, List<AuditEvent> Items)>> ListAsync(

@@ -36,15 +36,17 @@ internal static partial class AuditRecording
     {
         try
         {
-            var entry = await EntryAsync(context);
+            var entry = Entry(context);
             if (entry is null)
             {
                 return;
             }
 
-            // Its own scope and database context: the request's context may hold a change that failed.
-            await using var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<AuditTrail>().RecordAsync(entry, CancellationToken.None);
+            // Written by the audit writer in its own database context (the request's may hold a
+            // change that failed), grouped with the entries of other requests of the moment.
+            var routeValues = context.Request.RouteValues;
+            await context.RequestServices.GetRequiredService<AuditWriter>().WriteAsync(
+                entry, routeValues["poolId"] as string, routeValues["userId"] as string, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -53,7 +55,7 @@ internal static partial class AuditRecording
         }
     }
 
-    private static async Task<AuditEvent?> EntryAsync(HttpContext context)
+    private static AuditEvent? Entry(HttpContext context)
     {
         var routeValues = context.Request.RouteValues;
         var note = context.RequestServices.GetRequiredService<AuditNote>();
@@ -71,13 +73,8 @@ internal static partial class AuditRecording
             : note.Actor ?? AuditActor.Anonymous;
         var targets = routeValues.Where(v => v.Key != "projectId" && v.Value is string)
             .Select(v => $"{v.Key}={Clip((string)v.Value!, 64)}").ToList();
+        // Unknown here when the caller is not confined: the writer looks up the pool's or user's.
         var enterpriseProject = credential?.EnterpriseProjectId ?? note.EnterpriseProjectId;
-        if (enterpriseProject is null && (routeValues["poolId"] is string || routeValues["userId"] is string))
-        {
-            enterpriseProject = await context.RequestServices.GetRequiredService<AuditTrail>().EnterpriseProjectOfAsync(
-                projectId, routeValues["poolId"] as string, routeValues["userId"] as string, CancellationToken.None);
-        }
-
         var status = context.Response.StatusCode;
         return new AuditEvent
         {

@@ -127,6 +127,7 @@ internal static class DeskpoolHosting
         services.AddScoped<AccessScope>();
         services.AddScoped<Core.Audit.AuditNote>();
         services.AddScoped<Core.Audit.AuditTrail>();
+        services.AddSingleton<Core.Audit.AuditWriter>();
         services.AddScoped<Bootstrap>();
         services.Configure<UserAccountOptions>(configuration.GetSection(UserAccountOptions.Section));
         services.PostConfigure<UserAccountOptions>(o =>
