@@ -288,8 +288,9 @@ public sealed class UserRulesTests(UserRulesTests.Server fixture) : IClassFixtur
             project_id = TestServer.ProjectA, user_name = "locked-out", old_password = GoodPassword, new_password = "An0ther!pass",
         });
 
+        // The current password is checked as at sign-in, which names the lock with its own code.
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("WKS.0020", error.Code());
+        Assert.Equal("WKS.0021", error.Code());
     }
 
     [Fact]
