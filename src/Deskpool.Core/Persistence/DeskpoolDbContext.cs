@@ -83,6 +83,18 @@ public sealed class DeskpoolDbContext(DbContextOptions<DeskpoolDbContext> option
     public string? EnterpriseProjectScope { get; internal set; }
 
     /// <summary>
+    /// A context from the pool for one service scope, seeing the whole project until a door admits
+    /// a confined credential. Pooled contexts are reused and EF Core resets only its own state, so a
+    /// confinement left by the previous renter is cleared here, never inherited by the next work.
+    /// </summary>
+    public static DeskpoolDbContext Rent(IDbContextFactory<DeskpoolDbContext> pool)
+    {
+        var db = pool.CreateDbContext();
+        db.EnterpriseProjectScope = null;
+        return db;
+    }
+
+    /// <summary>
     /// Desktops of pools (deleted ones included) in <see cref="EnterpriseProjectScope"/>. Desktops carry
     /// no filter of their own, so that the broker's locking queries stay as written; reads for a
     /// confined caller that reach desktops without their pool go through here. The scope is compared

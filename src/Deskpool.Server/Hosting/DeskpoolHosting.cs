@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Deskpool.Core.Broker;
 using Deskpool.Core.Catalog;
@@ -95,8 +96,9 @@ internal static class DeskpoolHosting
 
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         // Pooled contexts: options are built once and a context is reset, not rebuilt, per scope;
-        // a login storm opens several scopes per request.
-        services.AddDbContextPool<DeskpoolDbContext>((sp, options) =>
+        // a login storm opens several scopes per request. Each scope rents its context through
+        // DeskpoolDbContext.Rent, which clears what a previous renter's scope left on it.
+        services.AddPooledDbContextFactory<DeskpoolDbContext>((sp, options) =>
         {
             var deskpool = sp.GetRequiredService<IOptions<DeskpoolOptions>>().Value;
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
@@ -118,6 +120,7 @@ internal static class DeskpoolHosting
                 (RelationalEventId.CommandError, LogLevel.Information)));
             options.AddInterceptors(sp.GetRequiredService<CommandTiming>(), sp.GetRequiredService<TraceParentStamp>());
         });
+        services.AddScoped(sp => DeskpoolDbContext.Rent(sp.GetRequiredService<IDbContextFactory<DeskpoolDbContext>>()));
         services.AddScoped<PoolService>();
         services.AddScoped<NamingPolicyService>();
         services.AddScoped<JobQueries>();
