@@ -86,6 +86,31 @@ public sealed class EnterpriseScopeTests(ScopeFixture fixture) : IClassFixture<S
     private HttpClient Finance => fixture.Server.ClientFor(ScopeFixture.FinanceToken);
 
     [Fact]
+    public async Task A_confined_token_manages_only_its_own_access_keys()
+    {
+        var (_, adminKey) = await fixture.Client.PostJsonAsync(Wire.Path("access-keys"), new JsonObject { ["name"] = "whole-project" });
+        var adminAccess = adminKey.GetProperty("access_key").GetProperty("access").GetString()!;
+
+        var (forAdmin, forAdminError) = await Finance.PostJsonAsync(Wire.Path("access-keys"),
+            new JsonObject { ["name"] = "escape", ["credential"] = "administrator" });
+        var (own, ownKey) = await Finance.PostJsonAsync(Wire.Path("access-keys"), new JsonObject { ["name"] = "mine" });
+        var (_, listed) = await Finance.GetJsonAsync(Wire.Path("access-keys"));
+        var (disable, _) = await Finance.CallAsync(HttpMethod.Put, Wire.Path($"access-keys/{adminAccess}"), """{"status":"DISABLED"}""");
+        var (delete, _) = await Finance.CallAsync(HttpMethod.Delete, Wire.Path($"access-keys/{adminAccess}"));
+        var (_, adminList) = await fixture.Client.GetJsonAsync(Wire.Path("access-keys"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, forAdmin.StatusCode);
+        Assert.Equal("WKS.0040", forAdminError.Code());
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        var mine = ownKey.GetProperty("access_key").GetProperty("access").GetString();
+        Assert.Equal([mine], listed.GetProperty("access_keys").EnumerateArray().Select(k => k.GetProperty("access").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, disable.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        var adminKeyNow = adminList.GetProperty("access_keys").EnumerateArray().Single(k => k.GetProperty("access").GetString() == adminAccess);
+        Assert.Equal("ENABLED", adminKeyNow.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task ListPools_ForConfinedToken_ShowsOnlyItsEnterpriseProject()
     {
         var (_, finance) = await Finance.GetJsonAsync(Wire.Path("desktop-pools"));

@@ -31,6 +31,7 @@ public sealed record CreatedAccessKey(AccessKeyView Key, string Secret);
 /// </summary>
 public sealed partial class AccessKeyService(
     DeskpoolDbContext db,
+    AccessScope scope,
     SecretBox secrets,
     TimeProvider time,
     ILogger<AccessKeyService> logger)
@@ -71,6 +72,15 @@ public sealed partial class AccessKeyService(
         }
 
         var credential = owner.Value;
+        if (scope.EnterpriseProjectId is not null && credential.Id != scope.Credential!.Id)
+        {
+            // A key acts with its credential's whole reach: a confined caller may not mint one for
+            // a credential that could see more than it does, nor act for anyone else.
+            return new Failure(FailureKind.Forbidden, ErrorCodes.OutsideEnterpriseProject,
+                $"The token is confined to enterprise project {scope.EnterpriseProjectId}; it may create access keys " +
+                "only for itself.", "credential");
+        }
+
         if (await db.AccessKeys.CountAsync(k => k.CredentialId == credential.Id, cancellationToken) >= MaxKeysPerCredential)
         {
             return Failure.Invalid(ErrorCodes.QuotaExceeded, "credential",
@@ -97,8 +107,7 @@ public sealed partial class AccessKeyService(
 
     public async Task<IReadOnlyList<AccessKeyView>> ListAsync(string projectId, CancellationToken cancellationToken)
     {
-        var rows = await db.AccessKeys.AsNoTracking()
-            .Where(k => k.ProjectId == projectId)
+        var rows = await Manageable(projectId).AsNoTracking()
             .Join(db.Credentials.AsNoTracking(), k => k.CredentialId, c => c.Id, (k, c) => new { Key = k, Credential = c })
             .ToListAsync(cancellationToken);
         return rows.OrderBy(r => r.Key.CreatedAt).ThenBy(r => r.Key.Id, StringComparer.Ordinal)
@@ -123,8 +132,7 @@ public sealed partial class AccessKeyService(
                     $"status must be ENABLED or DISABLED (got '{request.Status}').");
         }
 
-        var key = await db.AccessKeys.FirstOrDefaultAsync(k => k.Id == accessKeyId && k.ProjectId == projectId,
-            cancellationToken);
+        var key = await Manageable(projectId).FirstOrDefaultAsync(k => k.Id == accessKeyId, cancellationToken);
         if (key is null)
         {
             return NotFound(accessKeyId);
@@ -138,9 +146,19 @@ public sealed partial class AccessKeyService(
 
     public async Task<Failure?> DeleteAsync(string projectId, string accessKeyId, CancellationToken cancellationToken)
     {
-        var deleted = await db.AccessKeys.Where(k => k.Id == accessKeyId && k.ProjectId == projectId)
-            .ExecuteDeleteAsync(cancellationToken);
+        var deleted = await Manageable(projectId).Where(k => k.Id == accessKeyId).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? NotFound(accessKeyId) : null;
+    }
+
+    /// <summary>
+    /// The keys the caller may see and manage: every key of the project for a caller that sees the
+    /// whole project; only its own credential's keys for a confined one (others answer as missing).
+    /// </summary>
+    private IQueryable<AccessKey> Manageable(string projectId)
+    {
+        var keys = db.AccessKeys.Where(k => k.ProjectId == projectId);
+        var caller = scope.Credential;
+        return caller?.EnterpriseProjectId is null ? keys : keys.Where(k => k.CredentialId == caller.Id);
     }
 
     /// <summary>
