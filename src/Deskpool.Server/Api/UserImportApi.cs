@@ -72,7 +72,19 @@ internal static class UserImportApi
         using var buffer = new MemoryStream();
         if (http.HasFormContentType)
         {
-            var form = await http.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await http.ReadFormAsync(ct);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException && ex is not BadHttpRequestException)
+            {
+                // A form that does not parse (no boundary, cut off, bad section headers) is the
+                // client's mistake; a form over the size limit stays a 413.
+                return Failure.Invalid(ErrorCodes.MalformedBody, "file",
+                    $"The upload is not a readable multipart form ({ex.Message.TrimEnd('.')}); send the workbook in the field 'file'.");
+            }
+
             var upload = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
             if (upload is null)
             {

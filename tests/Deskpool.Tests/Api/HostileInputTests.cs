@@ -276,6 +276,27 @@ public sealed partial class HostileInputTests(SweepFixture fixture) : IClassFixt
         Assert.Equal(before, await fixture.SnapshotAsync());
     }
 
+    [Theory]
+    [InlineData("multipart/form-data", "abc")]
+    [InlineData("multipart/form-data; boundary=zzz", "--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc")]
+    [InlineData("multipart/form-data; boundary=zzz", "--zzz\r\nContent-Disposition\r\n\r\n--zzz--")]
+    [InlineData("multipart/form-data; boundary=zzz", "--zzz\r\n\u0000\u0001\r\n\r\nx\r\n--zzz--\r\n")]
+    [InlineData("application/x-www-form-urlencoded", "file=%ZZ&&==")]
+    public async Task MalformedUploads_AreRefusedWithTheErrorBody(string contentType, string body)
+    {
+        var before = await fixture.SnapshotAsync();
+        using var client = Server.ClientFor(TestServer.TokenA);
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await client.PostAsync(new Uri(Wire.Path("users/import"), UriKind.Relative), content);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        Assert.NotNull(ErrorCode(text));
+        Assert.Equal(before, await fixture.SnapshotAsync());
+    }
+
     private static IEnumerable<byte[]> HostileBodies(string shape, Random random)
     {
         static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
