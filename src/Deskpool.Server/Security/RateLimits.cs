@@ -97,7 +97,8 @@ internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisp
         }
 
         // A name far longer than any real one still costs only a digest's room in memory.
-        var key = $"{projectId}/{userName.ToLowerInvariant()}";
+        // The account's own key (NFKC, case-folded): every spelling that reaches one account shares its count.
+        var key = $"{projectId}/{Core.Users.UserRules.Key(userName)}";
         using var lease = _limiter.AttemptAcquire(key.Length > 200 ? Tokens.Digest(key) : key);
         if (lease.IsAcquired)
         {

@@ -67,11 +67,13 @@ public sealed class AbuseLimitTests
         var (first, _) = await SignInAsync(client, "mei.lin");
         var (wrong, _) = await SignInAsync(client, "mei.lin", "Wr0ng!pass");
         var (refused, error) = await SignInAsync(client, "MEI.LIN");
+        var (fullWidth, fullWidthError) = await SignInAsync(client, "ｍｅｉ.lin");
         var (other, _) = await SignInAsync(client, "ops-admin");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, wrong.StatusCode);
         AssertTooMany(refused, error, 3600);
+        AssertTooMany(fullWidth, fullWidthError, 3600);
         Assert.Equal("user_name", error.GetProperty("field").GetString());
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
