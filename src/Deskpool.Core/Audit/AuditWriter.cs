@@ -111,7 +111,13 @@ public sealed partial class AuditWriter : IAsyncDisposable
             }
         }
 
-        db.AuditEvents.AddRange(group.Select(p => p.Entry));
+        // A nameless caller's attempt is kept only under a project that exists: nobody could ever
+        // read it under any other, and it would only fill the table.
+        var named = group.Where(p => p.Entry.ActorKind == AuditActorKind.Anonymous).Select(p => p.Entry.ProjectId).Distinct().ToList();
+        var existing = named.Count == 0 ? [] : await db.Projects.AsNoTracking()
+            .Where(p => named.Contains(p.Id)).Select(p => p.Id).ToHashSetAsync(cancellationToken);
+        db.AuditEvents.AddRange(group.Select(p => p.Entry)
+            .Where(e => e.ActorKind != AuditActorKind.Anonymous || existing.Contains(e.ProjectId)));
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -71,6 +71,12 @@ internal static partial class AuditRecording
         var actor = credential is not null ? new AuditActor(AuditActorKind.Credential, credential.Id, credential.Name)
             : endUser is not null ? new AuditActor(AuditActorKind.EndUser, endUser.UserId, endUser.UserName)
             : note.Actor ?? AuditActor.Anonymous;
+        if (actor.Kind == AuditActorKind.Anonymous && context.Response.StatusCode == StatusCodes.Status429TooManyRequests)
+        {
+            // A nameless caller past its limit: counted by the limiter, not written row by row.
+            return null;
+        }
+
         var targets = routeValues.Where(v => v.Key != "projectId" && v.Value is string)
             .Select(v => $"{v.Key}={Clip((string)v.Value!, 64)}").ToList();
         // Unknown here when the caller is not confined: the writer looks up the pool's or user's.

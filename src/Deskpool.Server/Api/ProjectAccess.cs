@@ -1,4 +1,5 @@
 using Deskpool.Core.Tenancy;
+using Deskpool.Core.Validation;
 
 namespace Deskpool.Server.Api;
 
@@ -9,7 +10,8 @@ namespace Deskpool.Server.Api;
 /// answer whether or not the project it asks about exists. The credential is admitted to the
 /// request's <see cref="AccessScope"/>, which confines what the core then sees.
 /// </summary>
-internal sealed class ProjectAccess(RequestCredentials credentials, AccessScope scope) : IEndpointFilter
+internal sealed class ProjectAccess(
+    RequestCredentials credentials, AccessScope scope, Security.FailedCredentialLimits refusals) : IEndpointFilter
 {
     public const string TokenHeader = RequestCredentials.TokenHeader;
 
@@ -24,7 +26,9 @@ internal sealed class ProjectAccess(RequestCredentials credentials, AccessScope 
         var checkedCredential = await credentials.ResolveAsync(http, http.GetRouteValue("projectId") as string);
         if (!checkedCredential.Succeeded)
         {
-            return ApiErrors.From(checkedCredential.Failure, http);
+            return checkedCredential.Failure.Kind == FailureKind.Unauthorized && refusals.Refuse(http) is { } tooMany
+                ? ApiErrors.From(tooMany, http)
+                : ApiErrors.From(checkedCredential.Failure, http);
         }
 
         var credential = checkedCredential.Value;

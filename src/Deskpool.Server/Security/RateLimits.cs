@@ -23,6 +23,7 @@ internal static class RateLimits
     public static IServiceCollection AddDeskpoolRateLimits(this IServiceCollection services)
     {
         services.AddSingleton<UserNameLimits>();
+        services.AddSingleton<FailedCredentialLimits>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((limiter, security) =>
         {
@@ -109,6 +110,35 @@ internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisp
         return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
             $"Too many sign-in or password requests for user '{userName}'; try again in " +
             $"{ApiErrors.RetryAfterSeconds(wait)} s.", "user_name")
+        { RetryAfter = wait };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
+/// Administrator requests whose credential was refused, per client address. Counting only refusals
+/// leaves callers with a valid credential alone, and a caller who tries token after token (each of
+/// which would have a bucket of its own in the per-credential limit) is stopped here.
+/// </summary>
+internal sealed class FailedCredentialLimits(IOptions<SecurityOptions> security) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
+        key => RateLimits.Partition(key, security.Value.FailedCredentialsPerAddress), StringComparer.Ordinal);
+
+    /// <summary>Counts one refusal for the caller's address; the 429 to answer instead when there is none left.</summary>
+    public Failure? Refuse(HttpContext http)
+    {
+        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
+            $"Too many requests with a missing or refused credential from this address; try again in " +
+            $"{ApiErrors.RetryAfterSeconds(wait)} s.")
         { RetryAfter = wait };
     }
 

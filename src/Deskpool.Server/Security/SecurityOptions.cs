@@ -19,6 +19,12 @@ public sealed class SecurityOptions
 
     /// <summary>The administrator API, per credential (token or access key; per address without either).</summary>
     public RateLimit AdminApiPerCredential { get; set; } = new() { PermitLimit = 20_000, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>
+    /// Administrator requests refused for their credential (none, unknown, bad signature), per client
+    /// address: past the limit they are answered 429, and they stop adding to the audit trail.
+    /// </summary>
+    public RateLimit FailedCredentialsPerAddress { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
 }
 
 /// <summary>At most <see cref="PermitLimit"/> requests in each fixed window; a limit of 0 turns it off.</summary>

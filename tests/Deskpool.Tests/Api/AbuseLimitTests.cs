@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Deskpool.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Deskpool.Tests.Api;
 
@@ -52,6 +54,50 @@ public sealed class AbuseLimitTests
         AssertTooMany(refused, error, 3600);
         Assert.Contains("with this credential", error.Message(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, otherCredential.StatusCode);
+    }
+
+    [Fact]
+    public async Task RefusedCredentials_AreLimitedPerAddress_AndNamelessAttemptsDoNotFloodTheAuditTrail()
+    {
+        await using var server = await StartAsync(
+            ("Deskpool:Security:FailedCredentialsPerAddress:PermitLimit", "3"),
+            ("Deskpool:Security:FailedCredentialsPerAddress:Window", Hour));
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            // A new token each time: each would have a bucket of its own in the per-credential limit.
+            var (response, _) = await server.ClientFor($"guess-{i}").PostJsonAsync(Wire.Path("groups"), new { group_name = "g" });
+            answers.Add(response.StatusCode);
+        }
+
+        var (refused, error) = await server.ClientFor("guess-4").PostJsonAsync(Wire.Path("groups"), new { group_name = "g" });
+        var (valid, _) = await server.Client.GetJsonAsync(Wire.Path("desktop-pools"));
+        var (nowhere, _) = await server.ClientFor("guess-5").PostJsonAsync(Wire.Path("groups", "e111"), new { group_name = "g" });
+        var (_, trail) = await server.Client.GetJsonAsync(Wire.Path("audit-events?limit=100"));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        AssertTooMany(refused, error, 3600);
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, nowhere.StatusCode);
+        var anonymous = trail.GetProperty("audit_events").EnumerateArray()
+            .Where(e => e.GetProperty("actor_type").GetString() == "anonymous").ToList();
+        Assert.Equal(3, anonymous.Count);
+        Assert.All(anonymous, e => Assert.Equal(401, e.GetProperty("status_code").GetInt32()));
+    }
+
+    [Fact]
+    public async Task NamelessAttempts_OnProjectsThatDoNotExist_AreNotKept()
+    {
+        await using var server = await StartAsync();
+        var (refused, _) = await server.ClientFor("guess").PostJsonAsync(Wire.Path("groups", "e111"), new { group_name = "g" });
+        var (known, _) = await server.ClientFor("guess").PostJsonAsync(Wire.Path("groups"), new { group_name = "g" });
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Deskpool.Core.Persistence.DeskpoolDbContext>();
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, known.StatusCode);
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.ProjectId == "e111"));
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.ProjectId == TestServer.ProjectA && e.StatusCode == 401));
     }
 
     [Fact]

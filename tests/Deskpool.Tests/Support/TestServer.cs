@@ -102,6 +102,9 @@ public sealed class TestServer : IAsyncDisposable
             ["Deskpool:Drivers:Simulated:OperationLatency"] = "00:00:00",
             ["Deskpool:Jobs:PollInterval"] = "00:00:00.050",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The access tests send hundreds of refused credentials from one address on purpose;
+            // the limit on them is tested on its own (AbuseLimitTests) with a small limit.
+            ["Deskpool:Security:FailedCredentialsPerAddress:PermitLimit"] = "0",
         };
         foreach (var (key, value) in TestDatabase.SettingsFor(dataDirectory))
         {
