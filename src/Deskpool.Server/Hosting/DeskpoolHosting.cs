@@ -43,10 +43,19 @@ internal static class DeskpoolHosting
         services.PostConfigure<DeskpoolOptions>(o =>
         {
             o.DataDirectory = Path.GetFullPath(o.DataDirectory);
-            Directory.CreateDirectory(o.DataDirectory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(o.DataDirectory);
+            }
+            else if (!Directory.Exists(o.DataDirectory))
+            {
+                // The database, the outbox's mails (activation links) and the server key live here:
+                // a folder Deskpool makes is its owner's alone. A folder an operator made keeps its mode.
+                Directory.CreateDirectory(o.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         });
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section))
-            .Validate(o => new[] { o.SignInPerAddress, o.SignInPerUser, o.AdminApiPerCredential }
+            .Validate(o => new[] { o.SignInPerAddress, o.SignInPerUser, o.AdminApiPerCredential, o.FailedCredentialsPerAddress }
                     .All(limit => limit.PermitLimit <= 0 || limit.Window > TimeSpan.Zero),
                 "Every Deskpool:Security rate limit with a PermitLimit above 0 needs a Window above zero.");
         services.AddSingleton(sp => ServerSecretKey.Load(

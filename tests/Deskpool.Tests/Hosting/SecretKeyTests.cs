@@ -53,6 +53,21 @@ public sealed class SecretKeyTests
     }
 
     [Fact]
+    public async Task A_data_folder_the_server_makes_is_its_owners_alone()
+    {
+        var dataDirectory = Path.Combine(TestServer.NewDataDirectory(), "made-by-the-server");
+
+        await using var server = await TestServer.StartAsync(dataDirectory: dataDirectory);
+
+        Assert.True(Directory.Exists(dataDirectory));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+                File.GetUnixFileMode(dataDirectory));
+        }
+    }
+
+    [Fact]
     public async Task AnotherKey_OpensNoSecret()
     {
         var dataDirectory = TestServer.NewDataDirectory();
