@@ -138,11 +138,18 @@ public sealed partial class Broker : IAsyncDisposable
                 return await AnswerAsync(claim, desktop, cancellationToken);
             }
 
+            if (attempt == 0)
+            {
+                // "None idle" may only mean that another node bound this very user a moment ago,
+                // after this group read who holds what: asked once more, the claim sees that binding.
+                continue;
+            }
+
             // No idle desktop: create one on access, or say when one will be ready, or why none will.
             await using var scope = _scopes.CreateAsyncScope();
             var scaler = scope.ServiceProvider.GetRequiredService<Autoscaler>();
             var created = await scaler.CreateOnAccessAsync(pool.Value, user, cancellationToken);
-            if (created.IsCreated && attempt < 2)
+            if (created.IsCreated && attempt < 3)
             {
                 continue;
             }
