@@ -93,6 +93,8 @@ public sealed class EnterpriseScopeTests(ScopeFixture fixture) : IClassFixture<S
 
         var (forAdmin, forAdminError) = await Finance.PostJsonAsync(Wire.Path("access-keys"),
             new JsonObject { ["name"] = "escape", ["credential"] = "administrator" });
+        var (forNobody, forNobodyError) = await Finance.PostJsonAsync(Wire.Path("access-keys"),
+            new JsonObject { ["name"] = "probe", ["credential"] = "no-such-credential" });
         var (own, ownKey) = await Finance.PostJsonAsync(Wire.Path("access-keys"), new JsonObject { ["name"] = "mine" });
         var (_, listed) = await Finance.GetJsonAsync(Wire.Path("access-keys"));
         var (disable, _) = await Finance.CallAsync(HttpMethod.Put, Wire.Path($"access-keys/{adminAccess}"), """{"status":"DISABLED"}""");
@@ -101,6 +103,8 @@ public sealed class EnterpriseScopeTests(ScopeFixture fixture) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.Forbidden, forAdmin.StatusCode);
         Assert.Equal("WKS.0040", forAdminError.Code());
+        Assert.Equal(HttpStatusCode.Forbidden, forNobody.StatusCode);
+        Assert.Equal(forAdminError.Message(), forNobodyError.Message());
         Assert.Equal(HttpStatusCode.Created, own.StatusCode);
         var mine = ownKey.GetProperty("access_key").GetProperty("access").GetString();
         Assert.Equal([mine], listed.GetProperty("access_keys").EnumerateArray().Select(k => k.GetProperty("access").GetString()));

@@ -65,6 +65,13 @@ public sealed partial class AccessKeyService(
             return rules.ToFailure()!;
         }
 
+        if (scope.EnterpriseProjectId is not null && request.Credential is { } named
+            && named != scope.Credential!.Id && named != scope.Credential.Name)
+        {
+            // Refused before the name is looked up, so a confined caller cannot learn which exist.
+            return OnlyForItself();
+        }
+
         var owner = await OwnerAsync(projectId, request.Credential ?? callerCredentialId, cancellationToken);
         if (!owner.Succeeded)
         {
@@ -76,9 +83,7 @@ public sealed partial class AccessKeyService(
         {
             // A key acts with its credential's whole reach: a confined caller may not mint one for
             // a credential that could see more than it does, nor act for anyone else.
-            return new Failure(FailureKind.Forbidden, ErrorCodes.OutsideEnterpriseProject,
-                $"The token is confined to enterprise project {scope.EnterpriseProjectId}; it may create access keys " +
-                "only for itself.", "credential");
+            return OnlyForItself();
         }
 
         if (await db.AccessKeys.CountAsync(k => k.CredentialId == credential.Id, cancellationToken) >= MaxKeysPerCredential)
@@ -149,6 +154,10 @@ public sealed partial class AccessKeyService(
         var deleted = await Manageable(projectId).Where(k => k.Id == accessKeyId).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? NotFound(accessKeyId) : null;
     }
+
+    private Failure OnlyForItself() => new(FailureKind.Forbidden, ErrorCodes.OutsideEnterpriseProject,
+        $"The token is confined to enterprise project {scope.EnterpriseProjectId}; it may create access keys " +
+        "only for itself.", "credential");
 
     /// <summary>
     /// The keys the caller may see and manage: every key of the project for a caller that sees the
