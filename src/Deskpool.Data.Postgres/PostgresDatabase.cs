@@ -77,7 +77,7 @@ internal sealed class AuditAwareNpgsqlMigrationsSqlGenerator(
     : NpgsqlMigrationsSqlGenerator(dependencies, options)
 #pragma warning restore EF1001
 {
-    public const string AuditTable = "audit_events";
+    private const string AuditTable = Core.Audit.AuditEvent.Table;
 
     protected override void Generate(
         CreateTableOperation operation, IModel? model, MigrationCommandListBuilder builder, bool terminate = true)

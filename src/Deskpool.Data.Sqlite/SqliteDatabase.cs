@@ -88,7 +88,7 @@ internal sealed class AuditAwareSqliteMigrationsSqlGenerator(
     MigrationsSqlGeneratorDependencies dependencies, IRelationalAnnotationProvider annotations)
     : SqliteMigrationsSqlGenerator(dependencies, annotations)
 {
-    public const string AuditTable = "audit_events";
+    private const string AuditTable = Core.Audit.AuditEvent.Table;
 
     protected override void Generate(
         CreateTableOperation operation, IModel? model, MigrationCommandListBuilder builder, bool terminate = true)

@@ -16,6 +16,9 @@ public enum AuditActorKind
 /// </summary>
 public sealed class AuditEvent
 {
+    /// <summary>The table's name, which each database provider's append-only triggers name too.</summary>
+    public const string Table = "audit_events";
+
     public long Id { get; init; }
 
     public required string ProjectId { get; init; }

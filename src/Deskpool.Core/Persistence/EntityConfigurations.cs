@@ -235,12 +235,9 @@ internal sealed class PoolEventConfiguration : IEntityTypeConfiguration<Events.P
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<Audit.AuditEvent>
 {
-    /// <summary>The table's name, which the providers' append-only triggers name too.</summary>
-    public const string Table = "audit_events";
-
     public void Configure(EntityTypeBuilder<Audit.AuditEvent> builder)
     {
-        builder.ToTable(Table);
+        builder.ToTable(Audit.AuditEvent.Table);
         builder.Property(e => e.ProjectId).HasMaxLength(64);
         builder.Property(e => e.ActorId).HasMaxLength(64);
         builder.Property(e => e.ActorName).HasMaxLength(255);

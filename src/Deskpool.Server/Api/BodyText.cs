@@ -36,7 +36,7 @@ internal static class BodyText
 
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        path.Add(Segment(path, indexes, property));
+                        path.Add(Segment(indexes, property));
                         indexes.Add(reader.TokenType == JsonTokenType.StartArray ? 0 : -1);
                         property = null;
                         break;
@@ -126,7 +126,7 @@ internal static class BodyText
     }
 
     /// <summary>The name the next container gets in the path: its property, or its index in the enclosing array.</summary>
-    private static string Segment(List<string> path, List<int> indexes, string? property) =>
+    private static string Segment(List<int> indexes, string? property) =>
         indexes.Count > 0 && indexes[^1] >= 0 ? $"[{indexes[^1]}]" : property ?? "";
 
     private static string Field(List<string> path, List<int> indexes, string? property)

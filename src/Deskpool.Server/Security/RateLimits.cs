@@ -64,13 +64,16 @@ internal static class RateLimits
             : "address:" + ClientAddress(http);
     }
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>How long a refused lease says to wait (a second when it does not say).</summary>
+    public static TimeSpan RetryAfter(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var http = rejected.HttpContext;
-        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        var seconds = ApiErrors.RetryAfterSeconds(wait);
+        var seconds = ApiErrors.RetryAfterSeconds(RetryAfter(rejected.Lease));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var what = http.Request.Path.StartsWithSegments("/v2/end-user")
             ? "Too many sign-in, password or activation requests from this address"
@@ -81,13 +84,39 @@ internal static class RateLimits
 }
 
 /// <summary>
+/// One limit counted per key, for checks the rate limiter's middleware cannot make (it sees neither
+/// the body nor the outcome of a request): the answer is the 429 failure, or null while under it.
+/// </summary>
+internal sealed class KeyedLimit(RateLimit limit) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
+        key => RateLimits.Partition(key, limit), StringComparer.Ordinal);
+
+    /// <summary>Takes one permit for the key; <paramref name="what"/> says what was limited when none is left.</summary>
+    public Failure? Take(string key, string what, string? field = null)
+    {
+        using var lease = _limiter.AttemptAcquire(key);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var wait = RateLimits.RetryAfter(lease);
+        return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
+            $"{what}; try again in {ApiErrors.RetryAfterSeconds(wait)} s.", field)
+        { RetryAfter = wait };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
 /// Sign-in and password changes per project and user name. The name is in the body, which the rate
 /// limiter's middleware does not read, so the handlers ask this limiter once they have the body.
 /// </summary>
 internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
-        key => RateLimits.Partition(key, security.Value.SignInPerUser), StringComparer.Ordinal);
+    private readonly KeyedLimit _limit = new(security.Value.SignInPerUser);
 
     /// <summary>Takes one attempt for the user; the failure to answer with when there is none left.</summary>
     public Failure? Refuse(string? projectId, string? userName)
@@ -97,23 +126,14 @@ internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisp
             return null;
         }
 
-        // A name far longer than any real one still costs only a digest's room in memory.
-        // The account's own key (NFKC, case-folded): every spelling that reaches one account shares its count.
+        // The account's own key (NFKC, case-folded): every spelling that reaches one account shares
+        // its count. A name far longer than any real one still costs only a digest's room in memory.
         var key = $"{projectId}/{Core.Users.UserRules.Key(userName)}";
-        using var lease = _limiter.AttemptAcquire(key.Length > 200 ? Tokens.Digest(key) : key);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
-            $"Too many sign-in or password requests for user '{userName}'; try again in " +
-            $"{ApiErrors.RetryAfterSeconds(wait)} s.", "user_name")
-        { RetryAfter = wait };
+        return _limit.Take(key.Length > 200 ? Tokens.Digest(key) : key,
+            $"Too many sign-in or password requests for user '{userName}'", "user_name");
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _limit.Dispose();
 }
 
 /// <summary>
@@ -123,24 +143,11 @@ internal sealed class UserNameLimits(IOptions<SecurityOptions> security) : IDisp
 /// </summary>
 internal sealed class FailedCredentialLimits(IOptions<SecurityOptions> security) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
-        key => RateLimits.Partition(key, security.Value.FailedCredentialsPerAddress), StringComparer.Ordinal);
+    private readonly KeyedLimit _limit = new(security.Value.FailedCredentialsPerAddress);
 
     /// <summary>Counts one refusal for the caller's address; the 429 to answer instead when there is none left.</summary>
-    public Failure? Refuse(HttpContext http)
-    {
-        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
+    public Failure? Refuse(HttpContext http) => _limit.Take(RateLimits.ClientAddress(http),
+        "Too many requests with a missing or refused credential from this address");
 
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        return new Failure(FailureKind.TooManyAttempts, ErrorCodes.TooManyAttempts,
-            $"Too many requests with a missing or refused credential from this address; try again in " +
-            $"{ApiErrors.RetryAfterSeconds(wait)} s.")
-        { RetryAfter = wait };
-    }
-
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _limit.Dispose();
 }
