@@ -138,18 +138,11 @@ public sealed partial class Broker : IAsyncDisposable
                 return await AnswerAsync(claim, desktop, cancellationToken);
             }
 
-            if (attempt == 0)
-            {
-                // "None idle" may only mean that another node bound this very user a moment ago,
-                // after this group read who holds what: asked once more, the claim sees that binding.
-                continue;
-            }
-
             // No idle desktop: create one on access, or say when one will be ready, or why none will.
             await using var scope = _scopes.CreateAsyncScope();
             var scaler = scope.ServiceProvider.GetRequiredService<Autoscaler>();
             var created = await scaler.CreateOnAccessAsync(pool.Value, user, cancellationToken);
-            if (created.IsCreated && attempt < 3)
+            if (created.IsCreated && attempt < 2)
             {
                 continue;
             }
@@ -373,6 +366,8 @@ public sealed partial class Broker : IAsyncDisposable
             idle[poolGroup.Key] = new Queue<Desktop>(candidates);
         }
 
+        await AddLateBindingsAsync(db, group, held, desktops, idle, cancellationToken);
+
         var decided = new Dictionary<(string PoolId, string UserId), ClaimResult>();
         var results = new List<(ClaimRequest, ClaimResult)>(group.Count);
         foreach (var request in group)
@@ -390,6 +385,48 @@ public sealed partial class Broker : IAsyncDisposable
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Where a pool has fewer idle desktops than newcomers, asks once more who holds what: another
+    /// node may have bound some of these users after <paramref name="held"/> was read (each statement
+    /// sees what was committed before it), and they reconnect to that desktop instead of being told
+    /// that none is left. A binding committed later still is caught by the unique index at commit.
+    /// </summary>
+    private static async Task AddLateBindingsAsync(
+        DeskpoolDbContext db,
+        List<ClaimRequest> group,
+        Dictionary<(string PoolId, string UserId), Binding> held,
+        Dictionary<string, Desktop> desktops,
+        Dictionary<string, Queue<Desktop>> idle,
+        CancellationToken cancellationToken)
+    {
+        var unserved = group
+            .Where(r => !held.ContainsKey((r.Pool.Id, r.User.UserId)))
+            .GroupBy(r => r.Pool.Id)
+            .Where(g => g.Select(r => r.User.UserId).Distinct().Count() > idle[g.Key].Count)
+            .SelectMany(g => g)
+            .ToList();
+        if (unserved.Count == 0)
+        {
+            return;
+        }
+
+        var userIds = unserved.Select(r => r.User.UserId).Distinct().ToList();
+        var poolIds = unserved.Select(r => r.Pool.Id).Distinct().ToList();
+        var late = await db.Bindings
+            .Where(b => userIds.Contains(b.UserId) && poolIds.Contains(b.PoolId))
+            .ToListAsync(cancellationToken);
+        var lateDesktopIds = late.Select(b => b.DesktopId).Where(id => !desktops.ContainsKey(id)).ToList();
+        foreach (var desktop in await db.Desktops.Where(d => lateDesktopIds.Contains(d.Id)).ToListAsync(cancellationToken))
+        {
+            desktops[desktop.Id] = desktop;
+        }
+
+        foreach (var binding in late)
+        {
+            held.TryAdd((binding.PoolId, binding.UserId), binding);
+        }
     }
 
     private ClaimResult Reconnect(DeskpoolDbContext db, Binding binding, Desktop desktop, DateTimeOffset now)
